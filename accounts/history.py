@@ -1,0 +1,52 @@
+"""Where a change came from: the channel and source recorded with every history row.
+
+Services set ``account._change_source`` before saving; the signal below copies it onto
+the historical record django-simple-history is about to write.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.signals import pre_create_historical_record
+
+
+class Channel(models.TextChoices):
+    FORM = "form", _("Web form")
+    IMPORT = "import", _("CSV import")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    SYSTEM = "system", _("System")
+
+
+@dataclass(frozen=True)
+class ChangeSource:
+    """Who or what made a change, as shown in an account's history."""
+
+    channel: str
+    label: str = ""
+    user_id: int | None = None
+
+
+class HistoricalChangeSource(models.Model):
+    """Extra columns of every historical account row."""
+
+    history_channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.SYSTEM
+    )
+    history_source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def copy_change_source(sender, instance, history_instance, **kwargs) -> None:
+    source: ChangeSource | None = getattr(instance, "_change_source", None)
+    if source is None:
+        return
+    history_instance.history_channel = source.channel
+    history_instance.history_source = source.label[:200]
+    if source.user_id and not history_instance.history_user_id:
+        history_instance.history_user_id = source.user_id

@@ -1,0 +1,43 @@
+"""Fill an empty database with a demo manager, a demo viewer and ~30 accounts.
+
+`make run` calls this on every start; it does nothing once users exist, so real data
+is never touched.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+
+from accounts.demo import demo_accounts
+from accounts.history import ChangeSource, Channel
+from accounts.services import open_account
+
+DEMO_USERS = [
+    ("manager", "creditadmin-manager", "Credit managers"),
+    ("viewer", "creditadmin-viewer", "Credit viewers"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo logins and accounts when the database has no users yet."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", type=int, default=30)
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        if User.objects.exists():
+            self.stdout.write("Database already has users: demo data not added.")
+            return
+        for username, password, group_name in DEMO_USERS:
+            user = User.objects.create_user(username=username, password=password)
+            user.groups.add(Group.objects.get(name=group_name))
+        source = ChangeSource(channel=Channel.SYSTEM, label="Demo data")
+        for fields in demo_accounts(options["accounts"]):
+            open_account(**fields, source=source)
+        self.stdout.write(self.style.SUCCESS(f"Demo data: {options['accounts']} accounts."))
+        self.stdout.write("")
+        self.stdout.write("  Open  http://127.0.0.1:8000")
+        for username, password, group_name in DEMO_USERS:
+            self.stdout.write(f"  {group_name:<16} login: {username} / password: {password}")
+        self.stdout.write("")

@@ -1,0 +1,152 @@
+"""Customer credit accounts and the store's credit settings."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .history import HistoricalChangeSource
+
+
+def new_account_id() -> str:
+    return str(uuid.uuid4())
+
+
+class DocumentType(models.TextChoices):
+    CPF = "CPF", "CPF"
+    CNPJ = "CNPJ", "CNPJ"
+    OTHER = "Other", _("Other")
+
+
+class AccountStatus(models.TextChoices):
+    OPEN = "Open", _("Open")
+    CLOSED = "Closed", _("Closed")
+
+
+class AccountQuerySet(models.QuerySet):
+    def open(self) -> "AccountQuerySet":
+        return self.filter(status=AccountStatus.OPEN)
+
+
+class Account(models.Model):
+    """A customer's store-credit account (VTEX Customer Credit's account)."""
+
+    id = models.CharField(_("id"), primary_key=True, max_length=100, default=new_account_id)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    document_type = models.CharField(
+        _("document type"), max_length=5, choices=DocumentType.choices, default=DocumentType.CPF
+    )
+    document = models.CharField(_("document"), max_length=50, blank=True)
+    credit_limit = models.DecimalField(
+        _("credit limit"), max_digits=14, decimal_places=2, default=Decimal("100.00")
+    )
+    tolerance = models.DecimalField(
+        _("tolerance"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        help_text=_("Fraction of the limit a single order may exceed it by: 0.05 = 5%."),
+    )
+    status = models.CharField(
+        _("status"), max_length=6, choices=AccountStatus.choices, default=AccountStatus.OPEN
+    )
+    balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2, default=0)
+    pre_authorized_credit = models.DecimalField(
+        _("pre-authorized credit"), max_digits=14, decimal_places=2, default=0
+    )
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("last update"), auto_now=True)
+    # Bumped on every change; an import compares it with the value seen at preview time
+    # to detect accounts changed by someone else in between.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(bases=[HistoricalChangeSource], excluded_fields=["version"])
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["-created_at", "id"]
+        permissions = [
+            ("close_account", _("Can close credit accounts")),
+            ("import_accounts", _("Can import credit accounts from CSV")),
+            ("manage_api_keys", _("Can manage API keys")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "email",
+                condition=Q(status="Open"),
+                name="account_unique_open_email",
+                violation_error_message=_("An open account with this e-mail already exists."),
+            ),
+            models.UniqueConstraint(
+                "document_type",
+                "document",
+                condition=Q(status="Open") & ~Q(document=""),
+                name="account_unique_open_document",
+                violation_error_message=_("An open account with this document already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_limit__gte=0), name="account_credit_limit_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0) & Q(tolerance__lte=1),
+                name="account_tolerance_between_0_and_1",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["email"], name="account_email_idx"),
+            models.Index(fields=["document"], name="account_document_idx"),
+            models.Index(fields=["status", "-created_at"], name="account_status_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_document_type_display()} {self.formatted_document})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AccountStatus.OPEN
+
+    @property
+    def available_credit(self) -> Decimal:
+        return self.credit_limit + self.balance - self.pre_authorized_credit
+
+    @property
+    def available_balance(self) -> Decimal:
+        return self.available_credit
+
+    @property
+    def formatted_document(self) -> str:
+        from .rules import format_document
+
+        return format_document(self.document_type, self.document)
+
+
+class StoreSettings(models.Model):
+    """The store's credit settings: one row, edited by managers."""
+
+    currency_code = models.CharField(_("currency"), max_length=3, default="BRL")
+    default_credit_limit = models.DecimalField(
+        _("default credit limit"), max_digits=14, decimal_places=2, default=Decimal("100.00")
+    )
+    tolerance_enabled = models.BooleanField(_("tolerance enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("store settings")
+        verbose_name_plural = _("store settings")
+
+    def __str__(self) -> str:
+        return str(_("Store settings"))
+
+    @classmethod
+    def load(cls) -> "StoreSettings":
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings

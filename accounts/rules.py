@@ -1,0 +1,220 @@
+"""The account rules, written once: normalization and validation of every field.
+
+The New form, the CSV import and the API all call these functions, so staff and
+integrations read the same message for the same mistake. Each raises
+``ValidationError`` with a stable ``code``.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext_lazy as _
+from stdnum.br import cnpj, cpf
+
+from .models import AccountStatus, DocumentType
+
+MAX_CREDIT_LIMIT = Decimal("999999999999.99")  # what decimal(14,2) can hold
+OTHER_DOCUMENT_MAX_LENGTH = 50
+
+_email_validator = EmailValidator()
+_document_separators = re.compile(r"[\s./\-]")
+
+
+def clean_document_type(raw: object) -> str:
+    """Accept CPF / CNPJ / Other in any case."""
+    value = str(raw or "").strip()
+    for choice in DocumentType.values:
+        if value.lower() == choice.lower():
+            return choice
+    raise ValidationError(
+        _("Unknown document type “%(value)s”: use CPF, CNPJ or Other."),
+        code="invalid_document_type",
+        params={"value": value},
+    )
+
+
+def clean_document(document_type: str, raw: object, *, required: bool = True) -> str:
+    """Normalize a document (digits/letters only) and check its check digits."""
+    text = str(raw or "").strip()
+    if not text:
+        if required:
+            raise ValidationError(_("Enter the customer's document."), code="document_required")
+        return ""
+    if document_type == DocumentType.OTHER:
+        if len(text) > OTHER_DOCUMENT_MAX_LENGTH:
+            raise ValidationError(
+                _("The document is too long: at most %(max)d characters."),
+                code="document_too_long",
+                params={"max": OTHER_DOCUMENT_MAX_LENGTH},
+            )
+        return text
+    compact = _document_separators.sub("", text).upper()
+    if document_type == DocumentType.CPF:
+        return _clean_cpf(compact)
+    return _clean_cnpj(compact)
+
+
+def _clean_cpf(compact: str) -> str:
+    if not compact.isdigit() or len(compact) != 11:
+        raise ValidationError(
+            _("A CPF has 11 digits, for example 529.982.247-25."), code="cpf_invalid_length"
+        )
+    if len(set(compact)) == 1 or not cpf.is_valid(compact):
+        raise ValidationError(
+            _("This CPF is not valid: check the digits (the last two are check digits)."),
+            code="cpf_invalid_check_digits",
+        )
+    return compact
+
+
+def _clean_cnpj(compact: str) -> str:
+    if len(compact) != 14 or not compact.isalnum() or not compact[12:].isdigit():
+        raise ValidationError(
+            _(
+                "A CNPJ has 14 characters, for example 11.222.333/0001-81 "
+                "(the first 12 may be letters since 2026; the last 2 are digits)."
+            ),
+            code="cnpj_invalid_length",
+        )
+    if len(set(compact)) == 1 or not cnpj.is_valid(compact):
+        raise ValidationError(
+            _("This CNPJ is not valid: check the characters (the last two are check digits)."),
+            code="cnpj_invalid_check_digits",
+        )
+    return compact
+
+
+def format_document(document_type: str, document: str) -> str:
+    """Show a stored document with its usual mask."""
+    if document_type == DocumentType.CPF and len(document) == 11:
+        return f"{document[:3]}.{document[3:6]}.{document[6:9]}-{document[9:]}"
+    if document_type == DocumentType.CNPJ and len(document) == 14:
+        return f"{document[:2]}.{document[2:5]}.{document[5:8]}/{document[8:12]}-{document[12:]}"
+    return document
+
+
+def clean_email(raw: object) -> str:
+    """Trim and lower-case; the e-mail is required on every channel."""
+    value = str(raw or "").strip().lower()
+    if not value:
+        raise ValidationError(_("Enter the customer's e-mail."), code="email_required")
+    try:
+        _email_validator(value)
+    except ValidationError:
+        raise ValidationError(
+            _("“%(value)s” is not a valid e-mail address."),
+            code="email_invalid",
+            params={"value": value},
+        ) from None
+    return value
+
+
+def parse_decimal(raw: object) -> Decimal:
+    """Read a number given as Decimal, int, float or text ("1500.00", "1.500,00", "1,500.00")."""
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = Decimal(str(raw))
+    else:
+        text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
+        if "," in text and "." in text:
+            # The separator that comes last is the decimal one.
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+        elif "," in text:
+            text = text.replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(
+                _("“%(value)s” is not a number."), code="not_a_number", params={"value": raw}
+            ) from None
+    if not value.is_finite():
+        raise ValidationError(
+            _("“%(value)s” is not a number."), code="not_a_number", params={"value": raw}
+        )
+    return value
+
+
+def clean_credit_limit(raw: object) -> Decimal:
+    """A credit limit: money ≥ 0 with at most 2 decimal places."""
+    value = parse_decimal(raw)
+    if value < 0:
+        raise ValidationError(
+            _("The credit limit cannot be negative."), code="credit_limit_negative"
+        )
+    if value > MAX_CREDIT_LIMIT:
+        raise ValidationError(
+            _("The credit limit is too large: at most %(max)s."),
+            code="credit_limit_too_large",
+            params={"max": MAX_CREDIT_LIMIT},
+        )
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError(
+            _("The credit limit has at most 2 decimal places, e.g. 1500.50."),
+            code="credit_limit_too_precise",
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+def clean_tolerance(raw: object) -> Decimal:
+    """A tolerance: a fraction between 0 and 1 (0.05 = 5%), at most 4 decimal places."""
+    value = parse_decimal(raw)
+    if value < 0:
+        raise ValidationError(_("The tolerance cannot be negative."), code="tolerance_negative")
+    if value > 1:
+        hint = ""
+        if value <= 100:
+            fraction = (value / 100).quantize(Decimal("0.01"))
+            hint = _(" Did you mean %(fraction)s = %(percent)s%%?") % {
+                "fraction": fraction,
+                "percent": format(value.normalize(), "f"),
+            }
+        raise ValidationError(
+            _("The tolerance is a fraction between 0 and 1 (0.05 = 5%%).%(hint)s"),
+            code="tolerance_out_of_range",
+            params={"hint": hint},
+        )
+    if value != value.quantize(Decimal("0.0001")):
+        raise ValidationError(
+            _("The tolerance has at most 4 decimal places, e.g. 0.0525."),
+            code="tolerance_too_precise",
+        )
+    return value.quantize(Decimal("0.0001"))
+
+
+def clean_status(raw: object) -> str:
+    value = str(raw or "").strip()
+    for choice in AccountStatus.values:
+        if value.lower() == choice.lower():
+            return choice
+    raise ValidationError(
+        _("Unknown status “%(value)s”: use Open or Closed."),
+        code="invalid_status",
+        params={"value": value},
+    )
+
+
+def check_status_change(old: str, new: str) -> None:
+    """Closing is irreversible."""
+    if old == AccountStatus.CLOSED and new == AccountStatus.OPEN:
+        raise ValidationError(
+            _(
+                "A closed account cannot be reopened. Open a new account for this customer "
+                "instead (leave Id blank)."
+            ),
+            code="reopen_refused",
+        )
+
+
+def duplicate_open_account_error(*, field: str, existing_id: str) -> ValidationError:
+    """The error for a second open account with the same e-mail or document."""
+    if field == "email":
+        message = _("An open account with this e-mail already exists (account %(id)s).")
+    else:
+        message = _("An open account with this document already exists (account %(id)s).")
+    return ValidationError(message, code="duplicate_open_account", params={"id": existing_id})

@@ -1,0 +1,103 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts import rules
+
+
+@pytest.mark.parametrize(
+    ("document_type", "raw", "expected"),
+    [
+        ("CPF", "529.982.247-25", "52998224725"),
+        ("CPF", " 52998224725 ", "52998224725"),
+        ("CNPJ", "11.222.333/0001-81", "11222333000181"),
+        ("CNPJ", "12.abc.345/01de-35", "12ABC34501DE35"),
+        ("Other", "  PASSPORT X123 ", "PASSPORT X123"),
+    ],
+)
+def test_valid_documents_are_stored_normalized(document_type, raw, expected):
+    assert rules.clean_document(document_type, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("document_type", "raw", "code"),
+    [
+        ("CPF", "529.982.247-26", "cpf_invalid_check_digits"),
+        ("CPF", "111.111.111-11", "cpf_invalid_check_digits"),
+        ("CPF", "5299822472", "cpf_invalid_length"),
+        ("CPF", "52998224A25", "cpf_invalid_length"),
+        ("CNPJ", "11.222.333/0001-82", "cnpj_invalid_check_digits"),
+        ("CNPJ", "00000000000000", "cnpj_invalid_check_digits"),
+        ("CNPJ", "12.ABC.345/01DE-3A", "cnpj_invalid_length"),
+        ("CNPJ", "1122233300018", "cnpj_invalid_length"),
+        ("CPF", "", "document_required"),
+        ("Other", "x" * 51, "document_too_long"),
+    ],
+)
+def test_invalid_documents_are_rejected_with_a_specific_code(document_type, raw, code):
+    with pytest.raises(ValidationError) as error:
+        rules.clean_document(document_type, raw)
+    assert error.value.code == code
+
+
+def test_document_formats_with_mask():
+    assert rules.format_document("CPF", "52998224725") == "529.982.247-25"
+    assert rules.format_document("CNPJ", "12ABC34501DE35") == "12.ABC.345/01DE-35"
+
+
+def test_email_is_trimmed_and_lowercased_and_invalid_one_named():
+    assert rules.clean_email("  Ana.Silva@Example.COM ") == "ana.silva@example.com"
+    with pytest.raises(ValidationError) as error:
+        rules.clean_email("ana@")
+    assert error.value.messages == ["“ana@” is not a valid e-mail address."]
+    with pytest.raises(ValidationError) as error:
+        rules.clean_email("  ")
+    assert error.value.code == "email_required"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1500", Decimal("1500.00")),
+        ("1.500,50", Decimal("1500.50")),
+        (0, Decimal("0.00")),
+        ("1,500.25", Decimal("1500.25")),
+        (Decimal("10.1"), Decimal("10.10")),
+    ],
+)
+def test_credit_limit_accepts_money_in_common_notations(raw, expected):
+    assert rules.clean_credit_limit(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("-1", "credit_limit_negative"),
+        ("10.123", "credit_limit_too_precise"),
+        ("abc", "not_a_number"),
+        ("1e20", "credit_limit_too_large"),
+        ("NaN", "not_a_number"),
+    ],
+)
+def test_bad_credit_limits_are_rejected(raw, code):
+    with pytest.raises(ValidationError) as error:
+        rules.clean_credit_limit(raw)
+    assert error.value.code == code
+
+
+def test_tolerance_above_one_suggests_the_fraction():
+    with pytest.raises(ValidationError) as error:
+        rules.clean_tolerance("20")
+    assert error.value.messages == [
+        "The tolerance is a fraction between 0 and 1 (0.05 = 5%). Did you mean 0.20 = 20%?"
+    ]
+    assert rules.clean_tolerance("0,2") == Decimal("0.2000")
+    assert rules.clean_tolerance(1) == Decimal("1.0000")
+
+
+def test_closed_account_cannot_be_reopened():
+    with pytest.raises(ValidationError) as error:
+        rules.check_status_change("Closed", "Open")
+    assert error.value.code == "reopen_refused"
+    rules.check_status_change("Open", "Closed")
