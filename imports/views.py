@@ -1,0 +1,1 @@
+"""Import wizard, job pages and import history."""
