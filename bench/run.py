@@ -1,0 +1,187 @@
+"""Run every import method on the same file and database, side by side, and print one table.
+
+Each method runs in its own process (start-up included, as staff would run it), timed from
+outside, with its peak resident memory read from the kernel (wait4's ru_maxrss).
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+
+from .csvfiles import write_create_file, write_update_file
+
+METHODS = ("ours", "import_export", "floor")
+LABELS = {
+    "ours": "creditadmin job (validate + preview + apply)",
+    "import_export": "django-import-export admin flow (dry run + import)",
+    "floor": "floor: raw insert / COPY, no validation",
+}
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
+
+
+@dataclass
+class Measurement:
+    case: str
+    method: str
+    rows: int
+    seconds: float
+    peak_rss_mb: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def child_environment() -> dict[str, str]:
+    # Production-like settings: DEBUG off (no query log), same database as the parent.
+    return {**os.environ, "DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench")}
+
+
+def run_child(method: str, path: Path, *, case: str, rows: int) -> Measurement:
+    command = [sys.executable, str(MANAGE), "bench_import", "--child", method, "--file", str(path)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=child_environment())
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(
+            f"{method} failed on {path.name} (exit {os.waitstatus_to_exitcode(status)})"
+        )
+    return Measurement(case, method, rows, seconds, usage.ru_maxrss / 1024)
+
+
+def reset_tables() -> None:
+    """Empty the tables an import writes to, so each method starts from the same state."""
+    tables = [
+        "imports_importrowerror",
+        "imports_importjob",
+        "accounts_historicalaccount",
+        "accounts_account",
+    ]
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in tables:
+            if table not in existing:
+                continue
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {table} CASCADE")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for table in connection.introspection.table_names():
+            # Plan tables of the import pipeline, whatever their name.
+            if table.startswith("imports_") and table not in tables:
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"TRUNCATE {table} CASCADE")
+                else:
+                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE accounts_account")
+
+
+def count_accounts() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM accounts_account")
+        return cursor.fetchone()[0]
+
+
+def seeded_update_files(rows: int) -> tuple[Path, Path]:
+    """A file with explicit Ids to load the starting accounts, and the update file for them."""
+    create = write_create_file(DATA_DIR / f"create-{rows}.csv", rows)
+    seed = DATA_DIR / f"seed-{rows}.csv"
+    import csv
+
+    accounts = []
+    with (
+        create.open(newline="", encoding="utf-8") as source,
+        seed.open("w", newline="", encoding="utf-8") as target,
+    ):
+        reader, writer = csv.reader(source), csv.writer(target)
+        writer.writerow(next(reader))
+        for number, row in enumerate(reader):
+            row[0] = str(uuid.UUID(int=number + 1))
+            writer.writerow(row)
+            accounts.append((row[0], row[1], row[2], row[3], row[5], row[6]))
+    update = write_update_file(DATA_DIR / f"update-{rows}.csv", iter(accounts))
+    return seed, update
+
+
+def measure(
+    rows: int, methods: tuple[str, ...], cases: tuple[str, ...], write
+) -> list[Measurement]:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    results = []
+    if "create" in cases:
+        path = write_create_file(DATA_DIR / f"create-{rows}.csv", rows)
+        for method in methods:
+            reset_tables()
+            results.append(run_child(method, path, case="create", rows=rows))
+            loaded = count_accounts()
+            if loaded != rows:
+                raise SystemExit(f"{method} left {loaded} accounts instead of {rows}")
+            write(f"  create  {method:<14} {results[-1].seconds:8.2f} s")
+    if "update" in cases:
+        seed, update = seeded_update_files(rows)
+        for method in methods:
+            reset_tables()
+            run_child("floor", seed, case="seed", rows=rows)
+            results.append(run_child(method, update, case="update", rows=rows))
+            write(f"  update  {method:<14} {results[-1].seconds:8.2f} s")
+    return results
+
+
+def measure_memory(small: int, large: int, write) -> tuple[float, float]:
+    """Peak RSS of our pipeline on a small and a large file."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    peaks = []
+    for rows in (small, large):
+        path = write_create_file(DATA_DIR / f"create-{rows}.csv", rows)
+        reset_tables()
+        measurement = run_child("ours", path, case="memory", rows=rows)
+        write(f"  memory  ours {rows:>9} rows {measurement.seconds:8.2f} s")
+        peaks.append(measurement.peak_rss_mb)
+    reset_tables()
+    return peaks[0], peaks[1]
+
+
+def ratios(results: list[Measurement], case: str) -> dict[str, float]:
+    by_method = {m.method: m for m in results if m.case == case}
+    ours = by_method.get("ours")
+    figures: dict[str, float] = {}
+    if ours is None:
+        return figures
+    if "import_export" in by_method:
+        figures["ratio_vs_import_export"] = by_method["import_export"].seconds / ours.seconds
+    if "floor" in by_method:
+        figures["ratio_vs_floor"] = by_method["floor"].seconds / ours.seconds
+    figures["peak_rss_mb"] = ours.peak_rss_mb
+    return figures
+
+
+def format_table(results: list[Measurement]) -> list[str]:
+    lines = [
+        f"{'case':<7} {'method':<52} {'rows':>9} {'seconds':>9} {'rows/s':>9} {'peak RSS MB':>12}",
+    ]
+    for m in results:
+        lines.append(
+            f"{m.case:<7} {LABELS[m.method]:<52} {m.rows:>9,} {m.seconds:>9.2f} "
+            f"{m.rows_per_second:>9,.0f} {m.peak_rss_mb:>12.1f}"
+        )
+    return lines
+
+
+def format_ratios(figures: dict[str, float]) -> str:
+    return " ".join(
+        f"{name}={value:.1f}" if name == "peak_rss_mb" else f"{name}={value:.2f}"
+        for name, value in figures.items()
+    )

@@ -1,0 +1,93 @@
+"""Benchmark the CSV import: creditadmin's job pipeline against django-import-export's admin
+flow and a raw-insert floor, on the same file and database (DATABASE_URL), side by side.
+
+    python manage.py bench_import --rows 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1/creditadmin_bench python manage.py bench_import
+
+The last line reads `ratio_vs_import_export=X ratio_vs_floor=Y peak_rss_mb=Z` (create case);
+the line before it starts with `update:`. The database is emptied between methods, so the
+command refuses a database that has users (a real one) — point it at a dedicated database.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from bench import methods, run
+
+DEFAULT_DATABASE = run.DATA_DIR / "bench.sqlite3"
+
+
+class Command(BaseCommand):
+    help = "Benchmark the CSV import against django-import-export and a raw-insert floor."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=100_000)
+        parser.add_argument(
+            "--methods", default=",".join(run.METHODS), help="comma-separated subset of methods"
+        )
+        parser.add_argument("--cases", default="create,update", help="create,update")
+        parser.add_argument(
+            "--memory-rows",
+            type=int,
+            default=0,
+            help="also measure our peak RSS on a 10,000-row file and a file of this many rows",
+        )
+        parser.add_argument("--child", choices=run.METHODS, help=argparse_suppress())
+        parser.add_argument("--file", type=Path, help=argparse_suppress())
+
+    def handle(self, *args, **options):
+        if options["child"]:
+            return self.run_child(options["child"], options["file"])
+        if "DATABASE_URL" not in os.environ:
+            # Never empty the development database: default to a dedicated SQLite file.
+            run.DATA_DIR.mkdir(parents=True, exist_ok=True)
+            environment = {**os.environ, "DATABASE_URL": f"sqlite:///{DEFAULT_DATABASE}"}
+            command = [sys.executable, *sys.argv]
+            completed = subprocess.run(command, env=environment, check=False)  # noqa: S603
+            raise SystemExit(completed.returncode)
+
+        call_command("migrate", verbosity=0)
+        if get_user_model().objects.exists():
+            raise CommandError(
+                "This database has users: the benchmark empties the accounts tables, so run it "
+                "on a dedicated database (DATABASE_URL=…/creditadmin_bench)."
+            )
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        chosen = tuple(name for name in options["methods"].split(",") if name)
+        cases = tuple(name for name in options["cases"].split(",") if name)
+        self.stdout.write(f"Benchmark on {engine}, {options['rows']:,} rows")
+        results = run.measure(options["rows"], chosen, cases, self.stdout.write)
+        memory = None
+        if options["memory_rows"]:
+            memory = run.measure_memory(10_000, options["memory_rows"], self.stdout.write)
+
+        self.stdout.write("")
+        for line in run.format_table(results):
+            self.stdout.write(line)
+        if memory:
+            self.stdout.write(
+                f"memory: peak_rss_10k_mb={memory[0]:.1f} "
+                f"peak_rss_{options['memory_rows']}_mb={memory[1]:.1f} "
+                f"growth_mb={memory[1] - memory[0]:.1f}"
+            )
+        if "update" in cases:
+            self.stdout.write("update: " + run.format_ratios(run.ratios(results, "update")))
+        if "create" in cases:
+            self.stdout.write(run.format_ratios(run.ratios(results, "create")))
+
+    def run_child(self, method: str, path: Path) -> None:
+        {"ours": methods.run_ours, "import_export": methods.run_import_export,
+         "floor": methods.run_floor}[method](path)  # fmt: skip
+
+
+def argparse_suppress():
+    import argparse
+
+    return argparse.SUPPRESS
