@@ -1,8 +1,12 @@
 """Forms for the Accounts pages: they shape input and delegate every rule to rules.py."""
 
+import re
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -10,12 +14,52 @@ from .models import DocumentType
 
 
 class MoneyField(forms.DecimalField):
-    """A decimal typed in the active locale (1.500,00 in pt-BR), checked by a rule."""
+    """A decimal typed in the active locale (1.500,00 in pt-BR, 1,500.00 in English).
+
+    Django strips thousand separators from input only when USE_THOUSAND_SEPARATOR is on,
+    which would also group every number on every page (ids and page numbers in links),
+    so the grouping is read here instead.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("localize", True)
+        # Given to Field.__init__ so the widget is localized too: 1500,00 shown in pt-BR.
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
         super().__init__(*args, **kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if self.localize and isinstance(value, str) and value.strip():
+            value = parse_localized_decimal(value.strip())
+        return super().to_python(value)
+
+
+def parse_localized_decimal(text: str) -> Decimal | str:
+    """`1.500,00` / `1500,00` / `1500.00` in pt-BR and `1,500.00` / `1500.00` in English.
+
+    A single separator that is not a valid thousands grouping is read as the decimal
+    point, so a value typed the other locale's way is not off by a factor of 100.
+    Returns the text unchanged when it is not a number, for DecimalField's own message.
+    """
+    decimal_separator = get_format("DECIMAL_SEPARATOR")
+    thousand_separator = get_format("THOUSAND_SEPARATOR")
+    sign, body = ("-", text[1:]) if text.startswith("-") else ("", text)
+    grouping = re.compile(rf"[1-9][0-9]{{0,2}}(?:{re.escape(thousand_separator)}[0-9]{{3}})+")
+    integer, fraction = body, ""
+    if decimal_separator in body:
+        integer, fraction = body.split(decimal_separator, 1)
+    elif (
+        thousand_separator and body.count(thousand_separator) == 1 and not grouping.fullmatch(body)
+    ):
+        integer, fraction = body.split(thousand_separator)
+    if thousand_separator and grouping.fullmatch(integer):
+        integer = integer.replace(thousand_separator, "")
+    if not re.fullmatch(r"[0-9]*", integer) or not re.fullmatch(r"[0-9]*", fraction):
+        return text
+    if not (integer or fraction):
+        return text
+    return Decimal(f"{sign}{integer or 0}.{fraction}" if fraction else f"{sign}{integer}")
 
 
 class AccountCreateForm(forms.Form):

@@ -128,6 +128,8 @@ LANGUAGES = [
     ("pt-br", _("Portuguese (Brazil)")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Local overrides of Django's number formats (Spanish money reads 1.234,56).
+FORMAT_MODULE_PATH = ["creditadmin.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
 USE_I18N = True
 USE_TZ = True
