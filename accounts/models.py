@@ -1,8 +1,9 @@
-"""Customer credit accounts and the store's credit settings."""
+"""Customer credit accounts, their holders, the store's credit settings and API keys."""
 
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -150,3 +151,94 @@ class StoreSettings(models.Model):
     def load(cls) -> "StoreSettings":
         settings, _created = cls.objects.get_or_create(pk=1)
         return settings
+
+
+def new_holder_id() -> str:
+    # VTEX's holder ids are 32 hex characters.
+    return uuid.uuid4().hex
+
+
+class Holder(models.Model):
+    """A dependent of an account: buys with the account's credit, known by e-mail only."""
+
+    id = models.CharField(_("id"), primary_key=True, max_length=32, default=new_holder_id)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="holders", verbose_name=_("account")
+    )
+    email = models.EmailField(_("e-mail"), max_length=254)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("holder")
+        verbose_name_plural = _("holders")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "account",
+                "email",
+                name="holder_unique_email_per_account",
+                violation_error_message=_("This e-mail is already a holder of the account."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ApiScope(models.TextChoices):
+    """What an API key may do, after VTEX's Customer Credit permission split."""
+
+    READ = "read", _("Read accounts")
+    WRITE = "write", _("Create and edit accounts")
+    CREDIT = "credit", _("Edit credit limits")
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self) -> "ApiKeyQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiKey(models.Model):
+    """An AppKey/AppToken pair for the HTTP API.
+
+    Only a keyed digest (HMAC-SHA256) of the token is stored: the token itself is shown
+    once, when the key is created. A fast keyed hash rather than a password hasher, because
+    it is checked on every request and the token is random, not a guessable password.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    app_key = models.CharField(_("AppKey"), max_length=64, unique=True)
+    token_digest = models.CharField(max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def get_scopes_display(self) -> list[str]:
+        labels = dict(ApiScope.choices)
+        return [str(labels[scope]) for scope in ApiScope.values if scope in self.scopes]
