@@ -163,16 +163,33 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "accounts.api.exceptions.vtex_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "creditadmin Customer Credit API",
-    "DESCRIPTION": "Account endpoints compatible with VTEX's Customer Credit API.",
+    "DESCRIPTION": (
+        "Account endpoints compatible with VTEX's Customer Credit API: point an integration "
+        "at this server and give it a key pair created under API keys. Send the pair in the "
+        "`X-VTEX-API-AppKey` and `X-VTEX-API-AppToken` headers. Errors are "
+        '`{"code", "message"}` JSON; a duplicate open account is code `1099`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["accounts.api.urls.document_paths_without_trailing_slash"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Key of the HMAC that API tokens are stored as; changing it invalidates every API key.
+API_TOKEN_HMAC_KEY = os.environ.get("API_TOKEN_HMAC_KEY", "") or SECRET_KEY
 
 # Upper bound for an uploaded CSV, checked before the file is read.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

@@ -1,0 +1,1 @@
+"""The VTEX-compatible Customer Credit HTTP API (under /api/creditcontrol)."""

@@ -1,0 +1,336 @@
+"""VTEX-compatible account endpoints: parse the request, call a service or selector, answer.
+
+An integration written for VTEX's Customer Credit API works here by changing only the
+base URL and the key pair. Where VTEX is inconsistent, DOMAIN.md's decisions apply
+(PUT leaves omitted fields unchanged; tolerance above 1 is refused).
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.utils import translation
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import Account, ApiScope
+
+from . import examples
+from .auth import HasScope, change_source, check_scope
+from .exceptions import error_body
+from .serializers import (
+    AccountSearchQuerySerializer,
+    AccountSearchResultSerializer,
+    AccountSerializer,
+    AddHolderSerializer,
+    CloseAccountSerializer,
+    DeletedHolderSerializer,
+    ErrorSerializer,
+    HolderSerializer,
+    OpenAccountSerializer,
+    OpenOrChangeAccountSerializer,
+    ValueSerializer,
+)
+
+ACCOUNT_ID_PARAMETER = OpenApiParameter(
+    "account_id", str, OpenApiParameter.PATH, description="The account's id (`creditAccountId`)."
+)
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, "Invalid input", examples=[examples.INVALID_INPUT]),
+    401: OpenApiResponse(ErrorSerializer, "No or wrong credentials", [examples.UNAUTHORIZED]),
+    403: OpenApiResponse(ErrorSerializer, "Missing permission", [examples.FORBIDDEN]),
+}
+NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, "No such account", [examples.NOT_FOUND])}
+CLOSED = {409: OpenApiResponse(ErrorSerializer, "Closed account", [examples.ACCOUNT_CLOSED])}
+
+
+class CreditControlView(APIView):
+    """Base of every endpoint: JSON in English, auth by API key or session, scope per method."""
+
+    permission_classes = [HasScope]
+    # HTTP method → scope it needs.
+    required_scopes: dict[str, str] = {}
+    # How rule errors name fields in this endpoint, beyond the usual camelCase.
+    api_field_names: dict[str, str] = {}
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # The site sends anonymous visitors to the login page; the API answers 401 itself.
+        return login_not_required(super().as_view(**initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        # Integrations parse these messages; they stay English whatever the browser says.
+        with translation.override("en"):
+            return super().dispatch(request, *args, **kwargs)
+
+    def parse(self, serializer_class, data):
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+def find_account(account_id: str) -> Account:
+    # Any id can be looked up, but one that could never have been stored is not sent to
+    # the database (PostgreSQL refuses NUL characters with an error, not a miss).
+    if len(account_id) > 100 or not account_id.isprintable():
+        raise Account.DoesNotExist
+    return Account.objects.get(pk=account_id)
+
+
+class AccountCollectionView(CreditControlView):
+    required_scopes = {"GET": ApiScope.READ, "POST": ApiScope.WRITE}
+
+    @extend_schema(
+        operation_id="searchAccounts",
+        summary="Search accounts",
+        description="Accounts in order of opening. `from`/`to` are 1-based positions "
+        "(default: the first 20); `summary.count` counts every match.",
+        parameters=[
+            OpenApiParameter("from", int, description="First position, 1-based.", default=1),
+            OpenApiParameter("to", int, description="Last position (inclusive).", default=20),
+            OpenApiParameter("status", str, enum=["Open", "Closed"]),
+            OpenApiParameter("email", str, description="The owner's e-mail, any case."),
+        ],
+        responses={200: AccountSearchResultSerializer, **ERRORS},
+        examples=[examples.SEARCH_RESULT],
+        tags=["Accounts"],
+    )
+    def get(self, request):
+        query = self.parse(AccountSearchQuerySerializer, request.query_params)
+        accounts = selectors.search_accounts(
+            status=query.get("status", ""), email=query.get("email", ""), ordering="created"
+        )
+        page = accounts[query["from"] - 1 : query["to"]]
+        return Response(
+            {
+                "data": AccountSerializer(page, many=True).data,
+                "summary": {"count": accounts.count()},
+            }
+        )
+
+    @extend_schema(
+        operation_id="openAccount",
+        summary="Open an account",
+        description="The new account's id is `{document}_{documentType}` as in VTEX, or a "
+        "UUID when that id is taken (e.g. by a closed account) or there is no document. "
+        "`creditLimit` defaults to the store's default credit value.",
+        request=OpenAccountSerializer,
+        responses={
+            200: AccountSerializer,
+            **ERRORS,
+            409: OpenApiResponse(ErrorSerializer, "Already open", [examples.ALREADY_OPEN]),
+        },
+        examples=[examples.OPEN_REQUEST, examples.ACCOUNT],
+        tags=["Accounts"],
+    )
+    def post(self, request):
+        body = self.parse(OpenAccountSerializer, request.data)
+        account = services.open_account_with_document_id(
+            email=body["email"],
+            document_type=body.get("documentType"),
+            document=body.get("document", ""),
+            credit_limit=body.get("creditLimit"),
+            tolerance=body.get("tolerance"),
+            source=change_source(request),
+        )
+        return Response(AccountSerializer(account).data)
+
+
+class AccountView(CreditControlView):
+    required_scopes = {"GET": ApiScope.READ, "PUT": ApiScope.WRITE, "DELETE": ApiScope.WRITE}
+
+    @extend_schema(
+        operation_id="getAccount",
+        summary="Retrieve an account",
+        parameters=[ACCOUNT_ID_PARAMETER],
+        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND},
+        examples=[examples.ACCOUNT],
+        tags=["Accounts"],
+    )
+    def get(self, request, account_id):
+        return Response(AccountSerializer(find_account(account_id)).data)
+
+    @extend_schema(
+        operation_id="openOrChangeAccount",
+        summary="Open or change an account",
+        description="Opens an account with this id when there is none; otherwise changes "
+        "the fields sent — **omitted fields stay unchanged** (VTEX erases them). Changing "
+        "`creditLimit` or `tolerance` of an existing account also needs the `credit` scope.",
+        parameters=[ACCOUNT_ID_PARAMETER],
+        request=OpenOrChangeAccountSerializer,
+        responses={
+            200: AccountSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                "Closed account, or another open account has this e-mail/document",
+                [examples.ACCOUNT_CLOSED, examples.ALREADY_OPEN],
+            ),
+        },
+        examples=[examples.CHANGE_REQUEST, examples.ACCOUNT],
+        tags=["Accounts"],
+    )
+    def put(self, request, account_id):
+        body = self.parse(OpenOrChangeAccountSerializer, request.data)
+        if body.get("id", account_id) != account_id:
+            raise ValidationError(
+                {"id": "The id in the body differs from the id in the path."}, code="id_mismatch"
+            )
+        fields = {
+            name: body[key]
+            for key, name in [
+                ("email", "email"),
+                ("document", "document"),
+                ("documentType", "document_type"),
+                ("creditLimit", "credit_limit"),
+                ("tolerance", "tolerance"),
+            ]
+            if key in body
+        }
+        source = change_source(request)
+        try:
+            find_account(account_id)
+        except Account.DoesNotExist:
+            account = services.open_account_with_id(account_id=account_id, source=source, **fields)
+            return Response(AccountSerializer(account).data)
+        if {"credit_limit", "tolerance"} & fields.keys():
+            check_scope(request, ApiScope.CREDIT)
+        account = services.change_open_account(account_id=account_id, source=source, **fields)
+        return Response(AccountSerializer(account).data)
+
+    @extend_schema(
+        operation_id="closeAccount",
+        summary="Close an account",
+        description="Closing is irreversible; closing a closed account changes nothing. "
+        "The optional body (VTEX sends the owner's document and e-mail) is ignored.",
+        parameters=[ACCOUNT_ID_PARAMETER],
+        request=CloseAccountSerializer,
+        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND},
+        examples=[examples.CLOSED_ACCOUNT],
+        tags=["Accounts"],
+    )
+    def delete(self, request, account_id):
+        self.parse(CloseAccountSerializer, request.data)
+        account = find_account(account_id)
+        account = services.close_account(account_id=account.pk, source=change_source(request))
+        return Response(AccountSerializer(account).data)
+
+
+class CreditLimitView(CreditControlView):
+    required_scopes = {"PUT": ApiScope.CREDIT}
+    api_field_names = {"credit_limit": "value"}
+
+    @extend_schema(
+        operation_id="changeCreditLimit",
+        summary="Change the credit limit",
+        parameters=[ACCOUNT_ID_PARAMETER],
+        request=ValueSerializer,
+        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND, **CLOSED},
+        examples=[examples.CREDIT_LIMIT_REQUEST, examples.ACCOUNT],
+        tags=["Accounts"],
+    )
+    def put(self, request, account_id):
+        body = self.parse(ValueSerializer, request.data)
+        account = services.change_open_account(
+            account_id=find_account(account_id).pk,
+            source=change_source(request),
+            credit_limit=body["value"],
+        )
+        return Response(AccountSerializer(account).data)
+
+
+class ToleranceView(CreditControlView):
+    required_scopes = {"PUT": ApiScope.CREDIT}
+    api_field_names = {"tolerance": "value"}
+
+    @extend_schema(
+        operation_id="changeTolerance",
+        summary="Change the tolerance",
+        description="A fraction between 0 and 1: 0.05 lets one order exceed the limit by 5 %. "
+        "A value above 1 is refused with a hint (`20` → did you mean 0.20?).",
+        parameters=[ACCOUNT_ID_PARAMETER],
+        request=ValueSerializer,
+        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND, **CLOSED},
+        examples=[examples.TOLERANCE_REQUEST, examples.TOLERANCE_TOO_LARGE, examples.ACCOUNT],
+        tags=["Accounts"],
+    )
+    def put(self, request, account_id):
+        body = self.parse(ValueSerializer, request.data)
+        account = services.change_open_account(
+            account_id=find_account(account_id).pk,
+            source=change_source(request),
+            tolerance=body["value"],
+        )
+        return Response(AccountSerializer(account).data)
+
+
+class HolderCollectionView(CreditControlView):
+    required_scopes = {"POST": ApiScope.WRITE}
+    api_field_names = {"email": "claims.email"}
+
+    @extend_schema(
+        operation_id="addHolder",
+        summary="Add a holder",
+        description="A holder is a dependent, known by e-mail only, who buys with the "
+        "account's credit.",
+        parameters=[ACCOUNT_ID_PARAMETER],
+        request=AddHolderSerializer,
+        responses={
+            200: HolderSerializer,
+            **ERRORS,
+            **NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                "Closed account or holder already there",
+                [examples.ACCOUNT_CLOSED, examples.HOLDER_EXISTS],
+            ),
+        },
+        examples=[examples.HOLDER_REQUEST, examples.HOLDER],
+        tags=["Holders"],
+    )
+    def post(self, request, account_id):
+        body = self.parse(AddHolderSerializer, request.data)
+        holder = services.add_holder(
+            account_id=find_account(account_id).pk,
+            email=body["claims"]["email"],
+            source=change_source(request),
+        )
+        return Response(HolderSerializer(holder).data)
+
+
+class HolderView(CreditControlView):
+    required_scopes = {"DELETE": ApiScope.WRITE}
+
+    @extend_schema(
+        operation_id="deleteHolder",
+        summary="Delete a holder",
+        parameters=[
+            ACCOUNT_ID_PARAMETER,
+            OpenApiParameter("holder_id", str, OpenApiParameter.PATH, description="Holder id."),
+        ],
+        request=None,
+        responses={
+            200: DeletedHolderSerializer,
+            **ERRORS,
+            404: OpenApiResponse(ErrorSerializer, "No such account or holder"),
+        },
+        examples=[examples.DELETED_HOLDER],
+        tags=["Holders"],
+    )
+    def delete(self, request, account_id, holder_id):
+        account = find_account(account_id)
+        if len(holder_id) > 32 or not holder_id.isalnum():
+            raise NotFound("The account has no holder with this id.", code="holder_not_found")
+        services.remove_holder(
+            account_id=account.pk, holder_id=holder_id, source=change_source(request)
+        )
+        return Response({"id": holder_id})
+
+
+@login_not_required
+def unknown_endpoint(request, path=""):
+    """Anything else under /api/creditcontrol: a JSON 404, not the site's HTML page."""
+    return JsonResponse(
+        error_body("not_found", f"No endpoint at {request.path}. See /api/docs/."), status=404
+    )
