@@ -1,105 +1,122 @@
 """Forms for the Accounts pages: they shape input and delegate every rule to rules.py."""
 
 import re
-from decimal import Decimal
 
+from crispy_forms.bootstrap import PrependedText
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .models import DocumentType
+from .models import DocumentType, StoreSettings
+from .templatetags.credit import currency_symbol, money
+
+# "R$ 1.500,00" pasted from a receipt: the symbol is not part of the number.
+_leading_currency = re.compile(r"^\s*(?:[A-Za-z]{0,3}\$|€|£)\s*")
 
 
-class MoneyField(forms.DecimalField):
-    """A decimal typed in the active locale (1.500,00 in pt-BR, 1,500.00 in English).
+class RuleField(forms.CharField):
+    """Text whose emptiness is judged by a rule in rules.py, so staff read the rule's message
+    ("Enter the customer's e-mail.") instead of Django's generic "This field is required."."""
 
-    Django strips thousand separators from input only when USE_THOUSAND_SEPARATOR is on,
-    which would also group every number on every page (ids and page numbers in links),
-    so the grouping is read here instead.
+    def validate(self, value):
+        pass
+
+
+class MoneyField(forms.CharField):
+    """An amount typed the way staff write it (1500, 1.500,00, R$ 1,500.00); checked by a rule.
+
+    The active locale's thousands separator is removed only where it cannot be a decimal
+    point ("1.500" in pt-BR, "1,500" in English), then rules.parse_decimal reads the rest.
     """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("localize", True)
-        # Given to Field.__init__ so the widget is localized too: 1500,00 shown in pt-BR.
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
+        kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off")
 
     def to_python(self, value):
-        if self.localize and isinstance(value, str) and value.strip():
-            value = parse_localized_decimal(value.strip())
-        return super().to_python(value)
-
-
-def parse_localized_decimal(text: str) -> Decimal | str:
-    """`1.500,00` / `1500,00` / `1500.00` in pt-BR and `1,500.00` / `1500.00` in English.
-
-    A single separator that is not a valid thousands grouping is read as the decimal
-    point, so a value typed the other locale's way is not off by a factor of 100.
-    Returns the text unchanged when it is not a number, for DecimalField's own message.
-    """
-    decimal_separator = get_format("DECIMAL_SEPARATOR")
-    thousand_separator = get_format("THOUSAND_SEPARATOR")
-    sign, body = ("-", text[1:]) if text.startswith("-") else ("", text)
-    grouping = re.compile(rf"[1-9][0-9]{{0,2}}(?:{re.escape(thousand_separator)}[0-9]{{3}})+")
-    integer, fraction = body, ""
-    if decimal_separator in body:
-        integer, fraction = body.split(decimal_separator, 1)
-    elif (
-        thousand_separator and body.count(thousand_separator) == 1 and not grouping.fullmatch(body)
-    ):
-        integer, fraction = body.split(thousand_separator)
-    if thousand_separator and grouping.fullmatch(integer):
-        integer = integer.replace(thousand_separator, "")
-    if not re.fullmatch(r"[0-9]*", integer) or not re.fullmatch(r"[0-9]*", fraction):
+        text = _leading_currency.sub("", super().to_python(value))
+        thousands = get_format("THOUSAND_SEPARATOR")
+        decimal_point = get_format("DECIMAL_SEPARATOR")
+        grouped = rf"[1-9]\d{{0,2}}(?:{re.escape(thousands)}\d{{3}})+"
+        if decimal_point not in text and re.fullmatch(grouped, text):
+            text = text.replace(thousands, "")
         return text
-    if not (integer or fraction):
-        return text
-    return Decimal(f"{sign}{integer or 0}.{fraction}" if fraction else f"{sign}{integer}")
+
+
+class ToleranceField(forms.CharField):
+    """A fraction typed as 0.05 or 0,05; rules.clean_tolerance says what is wrong with it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "help_text", _("A fraction of the limit: 0.05 lets one order exceed it by 5%.")
+        )
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off")
+
+
+def _layout_only(*fields) -> FormHelper:
+    """Crispy renders the fields; the page template owns the <form> tag and its buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
 
 
 class AccountCreateForm(forms.Form):
-    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
-    document = forms.CharField(
+    """The New form: Identification then Credit; every value is checked by rules.py."""
+
+    document_type = forms.ChoiceField(
+        label=_("Document type"), choices=DocumentType.choices, initial=DocumentType.CPF
+    )
+    document = RuleField(
         label=_("Document"),
         max_length=60,
         help_text=_("With or without punctuation, e.g. 529.982.247-25 or 11.222.333/0001-81."),
     )
-    email = forms.CharField(
+    email = RuleField(
         label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    credit_limit = MoneyField(label=_("Credit limit"))
-    tolerance = MoneyField(
-        label=_("Tolerance"),
-        required=False,
-        help_text=_("A fraction of the limit: 0.05 lets an order exceed the limit by 5%."),
-    )
+    credit_limit = MoneyField(label=_("Credit limit"), required=False)
+    tolerance = ToleranceField(label=_("Tolerance"), required=False)
 
-    def __init__(self, *args, currency_code: str = "BRL", **kwargs):
+    use_required_attribute = False  # the server's messages are the ones staff should read
+
+    def __init__(self, *args, store_settings: StoreSettings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["credit_limit"].help_text = _("In the store currency (%(currency)s).") % {
-            "currency": currency_code
-        }
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        currency = store_settings.currency_code
+        default_limit = money(store_settings.default_credit_limit, currency)
+        self.fields["credit_limit"].help_text = _(
+            "In the store currency (%(currency)s). Leave blank for the store default, %(default)s."
+        ) % {"currency": currency, "default": default_limit}
+        self.fields["credit_limit"].widget.attrs["placeholder"] = default_limit
+        credit = [PrependedText("credit_limit", currency_symbol(currency))]
+        if store_settings.tolerance_enabled:
+            credit.append("tolerance")
+        else:
+            del self.fields["tolerance"]
+        self.helper = _layout_only(
             Fieldset(_("Identification"), "document_type", "document", "email"),
-            Fieldset(_("Credit"), "credit_limit", "tolerance"),
-            Submit("confirm", _("Confirm")),
+            Fieldset(_("Credit"), *credit),
         )
 
     def clean_email(self) -> str:
         return rules.clean_email(self.cleaned_data["email"])
 
     def clean_credit_limit(self):
-        return rules.clean_credit_limit(self.cleaned_data["credit_limit"])
+        raw = self.cleaned_data["credit_limit"]
+        return rules.clean_credit_limit(raw) if raw else None
 
     def clean_tolerance(self):
-        tolerance = self.cleaned_data.get("tolerance")
-        return None if tolerance is None else rules.clean_tolerance(tolerance)
+        raw = self.cleaned_data["tolerance"]
+        return rules.clean_tolerance(raw) if raw else None
 
     def clean(self):
         cleaned = super().clean()
@@ -113,16 +130,22 @@ class AccountCreateForm(forms.Form):
 
 
 class AccountChangeForm(forms.Form):
-    email = forms.CharField(label=_("E-mail"), max_length=254, widget=forms.EmailInput())
-    credit_limit = MoneyField(label=_("Credit limit"))
-    tolerance = MoneyField(label=_("Tolerance"), help_text=_("0.05 = 5%."))
+    """Edit an open account's e-mail, credit limit and tolerance."""
 
-    def __init__(self, *args, **kwargs):
+    email = RuleField(label=_("E-mail"), max_length=254, widget=forms.EmailInput())
+    credit_limit = MoneyField(label=_("Credit limit"))
+    tolerance = ToleranceField(label=_("Tolerance"))
+
+    use_required_attribute = False
+
+    def __init__(self, *args, store_settings: StoreSettings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            "email", "credit_limit", "tolerance", Submit("save", _("Save changes"))
-        )
+        fields = ["email", PrependedText("credit_limit", currency_symbol(store_settings.currency_code))]
+        if store_settings.tolerance_enabled:
+            fields.append("tolerance")
+        else:
+            del self.fields["tolerance"]
+        self.helper = _layout_only(*fields)
 
     def clean_email(self) -> str:
         return rules.clean_email(self.cleaned_data["email"])
@@ -132,3 +155,37 @@ class AccountChangeForm(forms.Form):
 
     def clean_tolerance(self):
         return rules.clean_tolerance(self.cleaned_data["tolerance"])
+
+
+class StoreSettingsForm(forms.Form):
+    """The store's credit settings; the currency code is checked by the service."""
+
+    currency_code = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        help_text=_("ISO 4217 code shown next to every amount, e.g. BRL, USD, EUR."),
+    )
+    default_credit_limit = MoneyField(
+        label=_("Default credit limit"),
+        help_text=_("Given to new accounts opened without a credit limit."),
+    )
+    tolerance_enabled = forms.BooleanField(
+        label=_("Tolerance enabled"),
+        required=False,
+        help_text=_(
+            "Lets an order exceed the credit limit by the account's tolerance. When off, "
+            "the New and Edit forms do not ask for it."
+        ),
+    )
+
+    use_required_attribute = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency_code"].widget.attrs.update(
+            autocomplete="off", style="text-transform: uppercase", size=4
+        )
+        self.helper = _layout_only("currency_code", "default_credit_limit", "tolerance_enabled")
+
+    def clean_default_credit_limit(self):
+        return rules.clean_credit_limit(self.cleaned_data["default_credit_limit"])

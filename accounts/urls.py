@@ -10,4 +10,5 @@ urlpatterns = [
     path("accounts/<str:pk>/", views.AccountDetailView.as_view(), name="detail"),
     path("accounts/<str:pk>/change/", views.AccountChangeView.as_view(), name="change"),
     path("accounts/<str:pk>/close/", views.AccountCloseView.as_view(), name="close"),
+    path("settings/", views.StoreSettingsView.as_view(), name="settings"),
 ]

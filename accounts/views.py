@@ -1,4 +1,8 @@
-"""Accounts pages: list, New, detail, change and close. Thin: rules live in services."""
+"""Accounts pages: list, New, detail, change, close and store settings.
+
+Thin: they parse the request, call a selector or a service and render; every rule lives
+in rules.py / services.py. Each view names the permission it needs (403 otherwise).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -9,9 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import selectors, services
-from .forms import AccountChangeForm, AccountCreateForm
+from .forms import AccountChangeForm, AccountCreateForm, StoreSettingsForm
 from .history import ChangeSource, Channel
 from .models import Account, AccountStatus, DocumentType, StoreSettings
+from .pagination import AccountPaginator
+from .templatetags.credit import money
+
+LIST_FILTERS = ("q", "status", "document_type")
 
 
 def form_source(request) -> ChangeSource:
@@ -20,10 +28,27 @@ def form_source(request) -> ChangeSource:
     )
 
 
-class AccountListView(PermissionRequiredMixin, ListView):
+def duplicate_account_ids(error: ValidationError) -> list[str]:
+    """Ids of the open accounts a duplicate error points at, to link them on the form."""
+    found = getattr(error, "error_dict", {}).values()
+    return sorted(
+        {
+            item.params["id"]
+            for items in found
+            for item in items
+            if item.code == "duplicate_open_account" and item.params
+        }
+    )
+
+
+class StaffPermissionMixin(PermissionRequiredMixin):
+    raise_exception = True  # logged-in staff without the permission get the 403 page
+
+
+class AccountListView(StaffPermissionMixin, ListView):
     permission_required = "accounts.view_account"
-    raise_exception = True
     paginate_by = 25
+    paginator_class = AccountPaginator
     template_name = "accounts/account_list.html"
 
     def get_queryset(self):
@@ -35,48 +60,66 @@ class AccountListView(PermissionRequiredMixin, ListView):
             ordering=params.get("sort", ""),
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        is_filtered = any(self.request.GET.get(name, "").strip() for name in LIST_FILTERS)
+        return AccountPaginator(queryset, per_page, unfiltered=not is_filtered, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page: a stale or hand-typed ?page= shows the nearest page instead of a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        params.pop("page", None)
+        params = self.request.GET
+        without_page = params.copy()
+        without_page.pop("page", None)
         context.update(
-            query=self.request.GET.get("q", ""),
-            status=self.request.GET.get("status", ""),
-            document_type=self.request.GET.get("document_type", ""),
-            sort=self.request.GET.get("sort", ""),
-            filter_querystring=params.urlencode(),
+            query=params.get("q", "").strip(),
+            status=params.get("status", ""),
+            document_type=params.get("document_type", ""),
+            sort=params.get("sort", ""),
+            is_filtered=any(params.get(name, "").strip() for name in LIST_FILTERS),
+            filter_querystring=without_page.urlencode(),
             status_choices=AccountStatus.choices,
             document_type_choices=DocumentType.choices,
         )
+        paginator, page = context["paginator"], context["page_obj"]
+        if not paginator.count_is_estimate:
+            context["elided_page_range"] = paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
         return context
 
 
-class AccountCreateView(PermissionRequiredMixin, FormView):
+class AccountCreateView(StaffPermissionMixin, FormView):
     permission_required = "accounts.add_account"
-    raise_exception = True
     form_class = AccountCreateForm
     template_name = "accounts/account_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "currency_code": StoreSettings.load().currency_code}
+        return {**super().get_form_kwargs(), "store_settings": StoreSettings.load()}
 
     def form_valid(self, form):
         try:
             account = services.open_account(**form.cleaned_data, source=form_source(self.request))
         except ValidationError as error:
             form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.render_to_response(
+                self.get_context_data(form=form, duplicate_ids=duplicate_account_ids(error))
+            )
+        currency = StoreSettings.load().currency_code
         messages.success(
             self.request,
-            _("Account for %(email)s opened with a limit of %(limit)s.")
-            % {"email": account.email, "limit": account.credit_limit},
+            _("Account for %(email)s opened with a credit limit of %(limit)s.")
+            % {"email": account.email, "limit": money(account.credit_limit, currency)},
         )
-        return redirect(f"{reverse('accounts:list')}?q={account.email}")
+        return redirect("accounts:list")
 
 
-class AccountDetailView(PermissionRequiredMixin, DetailView):
+class AccountDetailView(StaffPermissionMixin, DetailView):
     permission_required = "accounts.view_account"
-    raise_exception = True
     model = Account
     template_name = "accounts/account_detail.html"
 
@@ -86,15 +129,29 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class AccountChangeView(PermissionRequiredMixin, FormView):
+class OpenAccountActionMixin(StaffPermissionMixin):
+    """Edit and Close act on open accounts only: a closed one sends staff back to its page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.account = get_object_or_404(Account, pk=kwargs["pk"])
+        if not self.account.is_open:
+            messages.info(request, _("This account is closed: it can no longer be changed."))
+            return redirect(self.account)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(account=self.account, **kwargs)
+
+
+class AccountChangeView(OpenAccountActionMixin, FormView):
     permission_required = "accounts.change_account"
-    raise_exception = True
     form_class = AccountChangeForm
     template_name = "accounts/account_change.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.account = get_object_or_404(Account, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "store_settings": StoreSettings.load()}
 
     def get_initial(self):
         return {
@@ -103,37 +160,50 @@ class AccountChangeView(PermissionRequiredMixin, FormView):
             "tolerance": self.account.tolerance,
         }
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(account=self.account, **kwargs)
-
     def form_valid(self, form):
-        if not self.account.is_open:
-            messages.error(self.request, _("A closed account cannot be changed."))
-            return redirect(self.account)
         try:
-            services.change_account(
+            services.change_open_account(
                 account_id=self.account.pk, source=form_source(self.request), **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Account changes saved."))
+            return self.render_to_response(
+                self.get_context_data(form=form, duplicate_ids=duplicate_account_ids(error))
+            )
+        messages.success(self.request, _("Changes to %(email)s saved.") % {"email": form.cleaned_data["email"]})
         return redirect(self.account)
 
 
-class AccountCloseView(PermissionRequiredMixin, TemplateView):
+class AccountCloseView(OpenAccountActionMixin, TemplateView):
     permission_required = "accounts.close_account"
-    raise_exception = True
     template_name = "accounts/account_confirm_close.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.account = get_object_or_404(Account, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(account=self.account, **kwargs)
 
     def post(self, request, *args, **kwargs):
         services.close_account(account_id=self.account.pk, source=form_source(request))
-        messages.success(request, _("Account closed."))
+        messages.success(
+            request, _("Account of %(email)s closed.") % {"email": self.account.email}
+        )
         return redirect(self.account)
+
+
+class StoreSettingsView(StaffPermissionMixin, FormView):
+    permission_required = "accounts.change_storesettings"
+    form_class = StoreSettingsForm
+    template_name = "accounts/store_settings.html"
+
+    def get_initial(self):
+        store_settings = StoreSettings.load()
+        return {
+            "currency_code": store_settings.currency_code,
+            "default_credit_limit": store_settings.default_credit_limit,
+            "tolerance_enabled": store_settings.tolerance_enabled,
+        }
+
+    def form_valid(self, form):
+        try:
+            services.update_store_settings(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Store settings saved."))
+        return redirect("accounts:settings")
