@@ -366,12 +366,18 @@ def example_csv() -> str:
 def export_rows(accounts: QuerySet[Account]) -> Iterator[list[str]]:
     """Each account as the template's cells, rendered by AccountResource's fields."""
     resource = AccountResource()
-    export_fields = template_fields()
+    # What Resource.export_field() would pick per cell (the dehydrate_ method, else the
+    # field's widget), looked up once instead of 13 times per row of a million.
+    renderers = []
+    for name in AccountResource.Meta.fields:
+        field = resource.fields[name]
+        dehydrate = getattr(resource, field.get_dehydrate_method(name), None)
+        renderers.append(dehydrate or field.export)
     stored = {field.name for field in Account._meta.concrete_fields}
     # The computed columns (available credit) read stored ones, all of which are columns too.
-    loaded = [field.attribute for field in export_fields if field.attribute in stored]
+    loaded = [name for name in AccountResource.Meta.fields if name in stored]
     for account in accounts.only(*loaded).iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield [resource.export_field(field, account) for field in export_fields]
+        yield [render(account) for render in renderers]
 
 
 def export_csv(accounts: QuerySet[Account]) -> Iterator[str]:

@@ -1,0 +1,70 @@
+"""The CSV files staff download: the template, its example and the export of the accounts.
+
+All three are written by ``columns`` (one definition of the 13 columns), UTF-8 with a byte
+order mark and CRLF line ends, every cell neutralized against CSV injection.
+"""
+
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.generic import TemplateView
+
+from accounts import selectors
+
+from . import columns
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def _attachment_headers(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": content_disposition_header(True, filename)}
+
+
+class TemplateHelpView(PermissionRequiredMixin, TemplateView):
+    """Import › Create: what each column means, and the template and example to download."""
+
+    permission_required = "accounts.view_account"
+    raise_exception = True
+    template_name = "imports/template_help.html"
+
+    def get_context_data(self, **kwargs):
+        guide = columns.column_guide()
+        return super().get_context_data(columns=guide, column_count=len(guide), **kwargs)
+
+
+@permission_required("accounts.view_account", raise_exception=True)
+def download_template(request):
+    return HttpResponse(
+        columns.template_csv(),
+        content_type=CSV_CONTENT_TYPE,
+        headers=_attachment_headers("accounts-template.csv"),
+    )
+
+
+@permission_required("accounts.view_account", raise_exception=True)
+def download_example(request):
+    return HttpResponse(
+        columns.example_csv(),
+        content_type=CSV_CONTENT_TYPE,
+        headers=_attachment_headers("accounts-example.csv"),
+    )
+
+
+@permission_required("accounts.view_account", raise_exception=True)
+def export_accounts(request):
+    """Accounts › Export: the accounts the Accounts page shows (same filters), every page."""
+    accounts = selectors.search_accounts(
+        query=request.GET.get("q", ""),
+        status=request.GET.get("status", ""),
+        document_type=request.GET.get("document_type", ""),
+        ordering=request.GET.get("sort", ""),
+    )
+    filename = f"accounts-{timezone.localdate():%Y-%m-%d}.csv"
+    return StreamingHttpResponse(
+        columns.export_csv(accounts),
+        content_type=CSV_CONTENT_TYPE,
+        # Customer data: keep it out of shared caches and the browser's cache.
+        headers={**_attachment_headers(filename), "Cache-Control": "no-store"},
+    )
