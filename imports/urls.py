@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import downloads, views  # noqa: F401
+from . import downloads, views
 
 app_name = "imports"
 
 urlpatterns = [
+    path("", views.start, name="start"),
+    path("upload/", views.upload, name="upload"),
+    path("history/", views.ImportJobListView.as_view(), name="history"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/progress/", views.job_progress, name="job-progress"),
+    path("jobs/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("jobs/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("jobs/<int:pk>/retry/", views.retry, name="retry"),
+    path("jobs/<int:pk>/errors.csv", views.error_report, name="error-report"),
     path("template/", downloads.TemplateHelpView.as_view(), name="template-help"),
     path("template/download/", downloads.download_template, name="template"),
     path("template/example/", downloads.download_example, name="example"),

@@ -1,1 +1,164 @@
-"""Import wizard, job pages and import history."""
+"""Import wizard, job pages and import history. Thin: the job's life is in services."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from . import pipeline, services
+from .forms import ImportChoiceForm, UploadForm
+from .models import ImportJob
+
+VIEW = "accounts.view_account"
+IMPORT = "accounts.import_accounts"
+
+
+@permission_required(IMPORT, raise_exception=True)
+def start(request):
+    """Accounts › Import: create (download the template) or update (upload a file)?"""
+    form = ImportChoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["action"] == ImportChoiceForm.CREATE:
+            return redirect("imports:template-help")
+        return redirect("imports:upload")
+    return render(request, "imports/import_start.html", {"form": form})
+
+
+@permission_required(IMPORT, raise_exception=True)
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.create_import_job(uploaded_file=form.cleaned_data["file"], user=request.user)
+        return redirect(job)
+    return render(
+        request,
+        "imports/import_upload.html",
+        {"form": form, "max_bytes": settings.IMPORT_MAX_UPLOAD_BYTES},
+    )
+
+
+def _job_context(request, job: ImportJob) -> dict:
+    errors = Paginator(job.row_errors.order_by("row_number", "id"), 50)
+    return {
+        "job": job,
+        "errors_page": errors.get_page(request.GET.get("page")),
+        "can_import": request.user.has_perm(IMPORT),
+    }
+
+
+@permission_required(VIEW, raise_exception=True)
+def job_detail(request, pk: int):
+    services.fail_stale_jobs()
+    job = get_object_or_404(
+        ImportJob.objects.select_related("created_by", "confirmed_by", "identical_to"), pk=pk
+    )
+    return render(request, "imports/importjob_detail.html", _job_context(request, job))
+
+
+@permission_required(VIEW, raise_exception=True)
+def job_progress(request, pk: int):
+    """The progress card alone, polled by htmx while a worker is busy with the job."""
+    services.fail_stale_jobs()
+    job = get_object_or_404(ImportJob, pk=pk)
+    response = render(request, "imports/_importjob_progress.html", {"job": job})
+    if not job.is_in_progress:
+        # The job moved on (preview ready, done, failed): reload the whole page once.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _job_action(request, pk: int, action, done_message: str):
+    try:
+        job = action(job_id=pk, user=request.user)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+    except ImportJob.WrongStatus as refused:
+        messages.error(request, str(refused))
+        return redirect("imports:job-detail", pk=pk)
+    messages.success(request, done_message)
+    return redirect(job)
+
+
+@require_POST
+@permission_required(IMPORT, raise_exception=True)
+def confirm(request, pk: int):
+    return _job_action(
+        request, pk, services.confirm_import_job, _("Import confirmed: applying the changes.")
+    )
+
+
+@require_POST
+@permission_required(IMPORT, raise_exception=True)
+def cancel(request, pk: int):
+    return _job_action(
+        request, pk, services.cancel_import_job, _("Import cancelled: nothing was changed.")
+    )
+
+
+@require_POST
+@permission_required(IMPORT, raise_exception=True)
+def retry(request, pk: int):
+    return _job_action(request, pk, services.retry_import_job, _("Import restarted."))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@permission_required(VIEW, raise_exception=True)
+def error_report(request, pk: int):
+    """The failing rows as uploaded plus an Errors column, streamed."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not job.file or job.file_error or not job.shown_errors:
+        raise Http404(_("This import has no row errors to report."))
+    writer = csv.writer(_Echo(), delimiter=job.delimiter or ",")
+    encoding = "cp1252" if job.encoding == "cp1252" else "utf-8"
+
+    def lines():
+        if encoding == "utf-8":
+            yield "\ufeff".encode()  # so Excel shows accents
+        for row in pipeline.error_report_rows(job):
+            yield writer.writerow(row).encode(encoding, errors="replace")
+
+    filename = f"import-{job.pk}-errors.csv"
+    return StreamingHttpResponse(
+        lines(),
+        content_type=f"text/csv; charset={encoding}",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+class ImportJobListView(PermissionRequiredMixin, ListView):
+    """Accounts › Import history: every job, newest first, filterable by status."""
+
+    permission_required = VIEW
+    raise_exception = True
+    paginate_by = 25
+    template_name = "imports/importjob_list.html"
+
+    def get_queryset(self):
+        services.fail_stale_jobs()
+        jobs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
+        status = self.request.GET.get("status", "")
+        if status in ImportJob.Status.values:
+            jobs = jobs.filter(status=status)
+        return jobs.defer("change_sample", "notes")
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status", "")
+        return super().get_context_data(
+            status=status if status in ImportJob.Status.values else "",
+            status_choices=ImportJob.Status.choices,
+            filter_querystring=f"status={status}" if status in ImportJob.Status.values else "",
+            **kwargs,
+        )

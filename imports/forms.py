@@ -1,0 +1,50 @@
+"""The import wizard's two forms: the Create / Update choice and the upload."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportChoiceForm(forms.Form):
+    """Accounts › Import: "Do you want to create or update accounts?"."""
+
+    CREATE = "create"
+    UPDATE = "update"
+
+    action = forms.ChoiceField(
+        label=_("Do you want to create or update accounts?"),
+        choices=[
+            (CREATE, _("Create: download the template to fill in")),
+            (UPDATE, _("Update: upload a filled template (new accounts and changes)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=UPDATE,
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("The template saved as CSV (comma or semicolon separated)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        # Checked from the request's declared size, before the file is read or stored.
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="too_large",
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(
+                _(
+                    "The file is empty. Fill in the template (header row, then one row per "
+                    "account)."
+                ),
+                code="empty",
+            )
+        return upload

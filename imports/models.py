@@ -1,0 +1,192 @@
+"""Import jobs: one uploaded CSV, its validation (preview), its application and its row errors."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    """One uploaded file and everything that happened to it, from upload to the last batch."""
+
+    class Status(models.TextChoices):
+        """Where a job is in its life::
+
+        uploaded ──► validating ──► ready to confirm ──► importing ──► completed
+            │            │                │                  │        completed with errors
+            │            │                └──► cancelled     │
+            └────────────┴──────► failed ◄───────────────────┘
+                                    │ (worker died or file rejected; retry when the
+                                    └──► validating / importing     worker died)
+        """
+
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Validating")
+        READY_TO_CONFIRM = "ready_to_confirm", _("Ready to confirm")
+        IMPORTING = "importing", _("Importing")
+        COMPLETED = "completed", _("Completed")
+        COMPLETED_WITH_ERRORS = "completed_with_errors", _("Completed with errors")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # A worker is (or should be) busy with these: the page keeps polling.
+    IN_PROGRESS = (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING)
+    # Nothing more will happen to these (except a retry of a failed job).
+    FINISHED = (
+        Status.COMPLETED,
+        Status.COMPLETED_WITH_ERRORS,
+        Status.FAILED,
+        Status.CANCELLED,
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    fingerprint = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=1, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.UPLOADED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    # The preview (what the file will do) ...
+    to_create = models.PositiveIntegerField(_("to create"), default=0)
+    to_update = models.PositiveIntegerField(_("to update"), default=0)
+    to_close = models.PositiveIntegerField(_("to close"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    change_sample = models.JSONField(_("sample of changes"), default=list, blank=True)
+    # ... and what applying it did.
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    closed_count = models.PositiveIntegerField(_("closed"), default=0)
+    conflict_count = models.PositiveIntegerField(_("conflicts"), default=0)
+
+    # The validated rows, written by validation and read back by the apply step.
+    plan = models.FileField(_("validated plan"), upload_to="imports/plans/", blank=True)
+    file_error = models.TextField(_("file error"), blank=True)
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    identical_to = models.ForeignKey(
+        "self",
+        verbose_name=_("identical to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="importjob_newest_idx"),
+            models.Index(
+                fields=["status", "-created_at", "-id"], name="importjob_status_newest_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Import #%(number)s (%(name)s)") % {"number": self.pk, "name": self.original_name}
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:job-detail", args=[self.pk])
+
+    class WrongStatus(Exception):
+        """The job is not in a status that allows the requested step."""
+
+    def ensure_status(self, *allowed: str) -> None:
+        """The one guard of the state machine: refuse a step from any other status."""
+        if self.status not in allowed:
+            raise ImportJob.WrongStatus(
+                _("Import #%(number)s is %(status)s; this step is not possible now.")
+                % {"number": self.pk, "status": self.get_status_display().lower()}
+            )
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def is_applied(self) -> bool:
+        return self.status in (self.Status.COMPLETED, self.Status.COMPLETED_WITH_ERRORS)
+
+    @property
+    def can_retry(self) -> bool:
+        # A rejected file stays rejected: the fix is a new upload, not a retry.
+        return self.status == self.Status.FAILED and not self.file_error
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in self.FINISHED or self.status == self.Status.READY_TO_CONFIRM:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_processed * 100 // self.rows_total)
+
+    @property
+    def shown_created(self) -> int:
+        """Created accounts once applied, accounts to create before."""
+        return self.created_count if self.is_applied else self.to_create
+
+    @property
+    def shown_updated(self) -> int:
+        if self.is_applied:
+            return self.updated_count + self.closed_count
+        return self.to_update + self.to_close
+
+    @property
+    def shown_errors(self) -> int:
+        return self.error_count + self.conflict_count
+
+    @property
+    def delimiter_name(self) -> str:
+        return {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}.get(self.delimiter, "")
+
+
+class ImportRowError(models.Model):
+    """What is wrong with one cell (or a whole row) of an import, and how to fix it."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    # As the spreadsheet numbers it: the header is row 1.
+    row_number = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    value = models.CharField(_("value"), max_length=255, blank=True)
+    message = models.TextField(_("message"))
+    code = models.CharField(_("code"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("row error")
+        verbose_name_plural = _("row errors")
+        ordering = ["job", "row_number", "id"]
+        indexes = [models.Index(fields=["job", "row_number"], name="importrowerror_job_row_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.job_id} row {self.row_number}: {self.message}"

@@ -1,0 +1,309 @@
+"""Bytes → rows: encoding, delimiter and header of an uploaded CSV, then its rows, streamed.
+
+Nothing here loads the file whole: a first pass reads it in 1 MB chunks to find the encoding
+(and whether it is text at all), then the rows are read with the csv module through a text
+wrapper of the storage file, so memory stays flat whatever the file size.
+"""
+
+import codecs
+import csv
+import difflib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from . import columns
+
+CHUNK_SIZE = 1024 * 1024
+DELIMITERS = (",", ";", "\t")
+# The column an error report adds; uploading a fixed error report back must just work.
+ERRORS_COLUMN = "Errors"
+
+# Signatures of the files most often renamed to .csv by mistake.
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "workbook",
+    b"\xd0\xcf\x11\xe0": "workbook",
+    b"%PDF": "binary",
+    b"\x89PNG": "binary",
+    b"\xff\xd8\xff": "binary",
+    b"GIF8": "binary",
+}
+
+csv.field_size_limit(1024 * 1024)
+
+
+class FileRejected(Exception):
+    """The whole file is refused before any row is read; ``message`` tells staff the fix."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How to read a file's rows, found by `inspect_file`."""
+
+    encoding: str
+    delimiter: str
+    # Template field read from each column position (None: a column the import ignores).
+    fields_by_position: tuple[str | None, ...]
+    # The header as written in the file, per field, to name columns in error messages.
+    header_by_field: dict[str, str]
+    header: tuple[str, ...]
+    # Excel in es/pt locales writes `;` files with decimal commas: 1.500,00.
+    decimal_comma: bool
+    line_count: int
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    name: str
+    line_count: int
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over the configured limit (before reading it)."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise FileRejected(
+            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+
+
+def _detect_encoding(binary: BinaryIO) -> _Encoding:
+    """Read the file once in chunks: refuse binary or empty files, find the text encoding."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    has_content = False
+    line_count = 0
+    first = True
+    encoding = "utf-8"
+    for chunk in iter(lambda: binary.read(CHUNK_SIZE), b""):
+        if first:
+            first = False
+            if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                # Excel's "Unicode text": UTF-16, tab-separated.
+                encoding = "utf-16"
+            elif chunk.startswith(codecs.BOM_UTF8):
+                encoding = "utf-8-sig"
+            for signature, kind in _BINARY_SIGNATURES.items():
+                if chunk.startswith(signature):
+                    raise FileRejected(_binary_message(kind), code="not_text")
+        if encoding != "utf-16" and b"\x00" in chunk:
+            raise FileRejected(_binary_message("binary"), code="not_text")
+        line_count += chunk.count(b"\n")
+        if not has_content:
+            has_content = bool(chunk.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00;,"))
+        if is_utf8 and encoding != "utf-16":
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+    if is_utf8 and encoding != "utf-16":
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    if not has_content:
+        raise FileRejected(
+            _("The file is empty. Fill in the template (header row, then one row per account)."),
+            code="empty",
+        )
+    if encoding == "utf-16" or is_utf8:
+        return _Encoding(encoding, line_count)
+    # Not UTF-8: Excel's "CSV" on Windows writes the ANSI code page, Windows-1252 for es/pt.
+    return _Encoding("cp1252", line_count)
+
+
+def _binary_message(kind: str) -> str:
+    if kind == "workbook":
+        return _(
+            "This is an Excel workbook, not a CSV file. In Excel choose File › Save As › "
+            "“CSV UTF-8 (Comma delimited)” and upload that file."
+        )
+    return _(
+        "This file is not a CSV text file (it looks like an image, a PDF or another binary "
+        "file). Upload the template saved as CSV."
+    )
+
+
+def _text(binary: BinaryIO, encoding: str) -> io.TextIOWrapper:
+    # newline="" lets the csv module see CRLF inside quoted fields as the csv spec wants.
+    return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+
+
+def _first_header_line(text: io.TextIOWrapper) -> str:
+    for line in text:
+        if line.strip(" \t\r\n;,"):
+            return line.lstrip("\ufeff")
+    return ""
+
+
+def _pick_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header into the most template columns (ties: comma)."""
+    best, best_score = ",", -1
+    for delimiter in DELIMITERS:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        score = sum(1 for cell in cells if columns.match_header(cell))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _suggestion(header: str) -> str:
+    known = columns.template_header()
+    close = difflib.get_close_matches(header.strip(), known, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(header.strip().lower(), [k.lower() for k in known], n=1)
+        close = [known[[k.lower() for k in known].index(close[0])]] if close else []
+    return close[0] if close else ""
+
+
+def _map_header(header: list[str]) -> tuple[tuple[str | None, ...], dict[str, str], list[str]]:
+    fields_by_position: list[str | None] = []
+    header_by_field: dict[str, str] = {}
+    position_by_field: dict[str, int] = {}
+    notes: list[str] = []
+    writable = set(columns.writable_field_names())
+    for position, cell in enumerate(header):
+        name = cell.strip()
+        if not name:
+            fields_by_position.append(None)
+            continue
+        if name.lower() == ERRORS_COLUMN.lower():
+            fields_by_position.append(None)
+            notes.append(_("The Errors column of an error report was ignored."))
+            continue
+        field_name = columns.match_header(name)
+        if field_name is None:
+            suggestion = _suggestion(name)
+            message = _("Unknown column “%(name)s” (column %(letter)s).") % {
+                "name": name,
+                "letter": _column_letter(position),
+            }
+            if suggestion:
+                message += " " + _("Did you mean “%(suggestion)s”?") % {"suggestion": suggestion}
+            message += " " + _("The template's columns are: %(columns)s.") % {
+                "columns": ", ".join(columns.template_header())
+            }
+            raise FileRejected(message, code="unknown_column")
+        if field_name in position_by_field:
+            raise FileRejected(
+                _(
+                    "The column “%(name)s” appears twice (columns %(first)s and %(second)s). "
+                    "Keep only one of them."
+                )
+                % {
+                    "name": name,
+                    "first": _column_letter(position_by_field[field_name]),
+                    "second": _column_letter(position),
+                },
+                code="duplicate_column",
+            )
+        position_by_field[field_name] = position
+        header_by_field[field_name] = name
+        fields_by_position.append(field_name if field_name in writable else None)
+    if "email" not in header_by_field:
+        raise FileRejected(
+            _(
+                "The file has no Email column. The first row must be the template's header: "
+                "%(columns)s."
+            )
+            % {"columns": ", ".join(columns.template_header())},
+            code="missing_email_column",
+        )
+    return tuple(fields_by_position), header_by_field, notes
+
+
+def inspect_file(open_binary, *, size: int) -> FileFormat:
+    """Check a stored file and find how to read it; raises FileRejected with the fix.
+
+    ``open_binary`` opens the stored file for reading (called twice: the file is streamed).
+    """
+    check_size(size)
+    with open_binary() as binary:
+        found = _detect_encoding(binary)
+    with open_binary() as binary:
+        text = _text(binary, found.name)
+        header_line = _first_header_line(text)
+        text.detach()
+    delimiter = _pick_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter), [])
+    fields_by_position, header_by_field, notes = _map_header(header)
+    if delimiter == ";":
+        notes.insert(
+            0,
+            _(
+                "Semicolon-separated file (as Excel saves it in Spanish or Portuguese): read "
+                "with decimal commas, so 1.500,00 is 1500.00 and 0,05 is 0.05."
+            ),
+        )
+    elif delimiter == "\t":
+        notes.insert(0, _("Tab-separated file: read with tabs between the columns."))
+    if found.name == "cp1252":
+        notes.append(_("The file is not UTF-8: it was read as Windows-1252 (Excel's ANSI)."))
+    elif found.name == "utf-16":
+        notes.append(_("The file is UTF-16 (Excel's Unicode text): read as such."))
+    return FileFormat(
+        encoding=found.name,
+        delimiter=delimiter,
+        fields_by_position=fields_by_position,
+        header_by_field=header_by_field,
+        header=tuple(header),
+        decimal_comma=delimiter == ";",
+        line_count=found.line_count,
+        notes=tuple(notes),
+    )
+
+
+def iter_records(
+    binary: BinaryIO, *, encoding: str, delimiter: str, include_header: bool = False
+) -> Iterator[tuple[int, list[str]]]:
+    """Every record after the header as (spreadsheet row number, cells); blank rows skipped.
+
+    Row numbers count records as a spreadsheet shows them: the header is row 1 (when it is
+    the first line), a quoted cell spanning lines is still one row, blank rows count.
+    """
+    reader = csv.reader(_text(binary, encoding), delimiter=delimiter)
+    header_seen = False
+    for row_number, cells in enumerate(reader, start=1):
+        if not header_seen:
+            if any(cell.strip() for cell in cells):
+                header_seen = True
+                if include_header:
+                    yield row_number, cells
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield row_number, cells
+
+
+_THOUSANDS_ONLY = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+
+
+def number_text(raw: str, *, decimal_comma: bool) -> str:
+    """Undo a decimal-comma locale's thousands dots ("1.500" = 1500 in a `;` file)."""
+    text = raw.strip()
+    if decimal_comma and "," not in text and _THOUSANDS_ONLY.fullmatch(text):
+        return text.replace(".", "")
+    return text

@@ -1,0 +1,335 @@
+"""The life of an import job: upload, validate (preview), confirm, apply, cancel, retry.
+
+Every status change happens here. Web views, the background tasks and the
+``import_accounts`` command all call these functions, so they behave the same.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import pipeline, reader
+from .models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+Status = ImportJob.Status
+
+
+def stale_after() -> timedelta:
+    """How long a job may go without a sign of life before it is considered dead."""
+    return timedelta(minutes=getattr(settings, "IMPORT_STALE_AFTER_MINUTES", 10))
+
+
+def _enqueue_validation(job: ImportJob) -> None:
+    from .tasks import validate_import_job_task
+
+    job_id = job.pk
+    transaction.on_commit(lambda: validate_import_job_task.enqueue(job_id=job_id))
+
+
+def _enqueue_apply(job: ImportJob) -> None:
+    from .tasks import apply_import_job_task
+
+    job_id = job.pk
+    transaction.on_commit(lambda: apply_import_job_task.enqueue(job_id=job_id))
+
+
+def _fingerprint(uploaded: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def create_import_job(
+    *, uploaded_file: UploadedFile | File, user, enqueue: bool = True
+) -> ImportJob:
+    """Store the upload (storage API), create its job and queue its validation.
+
+    A file over the size limit is not stored: its job is failed at once with the reason.
+    """
+    fail_stale_jobs()
+    name = Path(uploaded_file.name or "upload.csv").name[:255]
+    job = ImportJob(created_by=user, original_name=name, size=uploaded_file.size or 0)
+    try:
+        reader.check_size(job.size)
+    except reader.FileRejected as rejected:
+        job.status = Status.FAILED
+        job.file_error = rejected.message
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    job.fingerprint = _fingerprint(uploaded_file)
+    job.identical_to = (
+        ImportJob.objects.filter(fingerprint=job.fingerprint).order_by("-created_at").first()
+    )
+    with transaction.atomic():
+        job.file.save(name, uploaded_file, save=False)
+        job.save()
+        if enqueue:
+            _enqueue_validation(job)
+    return job
+
+
+def _touch(job_id: int, status: str, **fields) -> bool:
+    """Record progress of a running job; False if the job left ``status`` (e.g. cancelled)."""
+    updated = ImportJob.objects.filter(pk=job_id, status=status).update(
+        heartbeat_at=timezone.now(), **fields
+    )
+    return bool(updated)
+
+
+class _Stopped(Exception):
+    """The job was cancelled or failed by someone else while the worker was on it."""
+
+
+def run_validation(*, job_id: int) -> ImportJob:
+    """Check every row of an uploaded file and store the preview (the background step)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != Status.UPLOADED:
+            return job  # cancelled, or another worker already took it
+        job.status = Status.VALIDATING
+        job.heartbeat_at = timezone.now()
+        job.rows_processed = 0
+        job.save(update_fields=["status", "heartbeat_at", "rows_processed"])
+        job.row_errors.all().delete()
+
+    def on_batch(rows_read: int) -> None:
+        if not _touch(job_id, Status.VALIDATING, rows_processed=rows_read):
+            raise _Stopped
+
+    try:
+        result = pipeline.validate_file(job, on_batch=on_batch)
+    except _Stopped:
+        job.refresh_from_db()
+        return job
+    except reader.FileRejected as rejected:
+        job.row_errors.all().delete()
+        return _finish(job, Status.FAILED, file_error=rejected.message)
+    except Exception as error:
+        logger.exception("Validation of import #%s failed", job_id)
+        return _finish(
+            job,
+            Status.FAILED,
+            failure_reason=_("Validation stopped on an unexpected error (%(error)s).")
+            % {"error": type(error).__name__},
+        )
+    job.to_create = result.to_create
+    job.to_update = result.to_update
+    job.to_close = result.to_close
+    job.unchanged_count = result.unchanged
+    job.error_count = result.error_rows
+    job.change_sample = result.sample
+    job.rows_processed = result.rows
+    updated = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATING).update(
+        status=Status.READY_TO_CONFIRM,
+        to_create=job.to_create,
+        to_update=job.to_update,
+        to_close=job.to_close,
+        unchanged_count=job.unchanged_count,
+        error_count=job.error_count,
+        change_sample=job.change_sample,
+        rows_processed=job.rows_processed,
+        rows_total=job.rows_total,
+        notes=job.notes,
+        plan=job.plan.name,
+        heartbeat_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    if not updated:
+        logger.info("Import #%s left validation while it ran (%s)", job_id, job.status)
+    return job
+
+
+def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, finished_at=now, heartbeat_at=now, **fields
+    )
+    job.refresh_from_db()
+    return job
+
+
+def confirm_import_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
+    """Staff confirmed the preview: queue the apply step. Raises ImportJob.WrongStatus."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        # Two tabs, or a double click, cannot apply the same file twice: the second one
+        # finds the job already importing.
+        job.ensure_status(Status.READY_TO_CONFIRM)
+        job.status = Status.IMPORTING
+        job.confirmed_by = user
+        job.confirmed_at = timezone.now()
+        job.heartbeat_at = job.confirmed_at
+        job.rows_processed = 0
+        job.rows_total = job.to_create + job.to_update + job.to_close
+        job.save(
+            update_fields=[
+                "status",
+                "confirmed_by",
+                "confirmed_at",
+                "heartbeat_at",
+                "rows_processed",
+                "rows_total",
+            ]
+        )
+        if enqueue:
+            _enqueue_apply(job)
+    return job
+
+
+def run_apply(*, job_id: int) -> ImportJob:
+    """Apply a confirmed job's plan in batches (the background step)."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status != Status.IMPORTING:
+        return job
+
+    def on_batch(rows_done: int, result: pipeline.ApplyResult) -> None:
+        if not _touch(
+            job_id,
+            Status.IMPORTING,
+            rows_processed=rows_done,
+            created_count=result.created,
+            updated_count=result.updated,
+            closed_count=result.closed,
+            conflict_count=result.conflicts,
+        ):
+            raise _Stopped
+
+    try:
+        result = pipeline.apply_plan(job, on_batch=on_batch)
+    except _Stopped:
+        job.refresh_from_db()
+        return job
+    except Exception as error:
+        logger.exception("Applying import #%s failed", job_id)
+        return _finish(
+            job,
+            Status.FAILED,
+            failure_reason=_(
+                "Applying stopped on an unexpected error (%(error)s). The batches already "
+                "applied are kept; retry to apply the rest."
+            )
+            % {"error": type(error).__name__},
+        )
+    with_errors = job.error_count or result.conflicts
+    return _finish(
+        job,
+        Status.COMPLETED_WITH_ERRORS if with_errors else Status.COMPLETED,
+        rows_processed=job.rows_total,
+        created_count=result.created,
+        updated_count=result.updated,
+        closed_count=result.closed,
+        conflict_count=result.conflicts,
+    )
+
+
+def cancel_import_job(*, job_id: int, user) -> ImportJob:
+    """Drop a job before it is applied. Raises ImportJob.WrongStatus once importing."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        job.ensure_status(Status.UPLOADED, Status.VALIDATING, Status.READY_TO_CONFIRM)
+        job.status = Status.CANCELLED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+    return job
+
+
+def retry_import_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
+    """Run a job whose worker died again: validation from the start, or apply from the
+    last committed batch. Raises ImportJob.WrongStatus for any other job."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        job.ensure_status(Status.FAILED)
+        if not job.can_retry:
+            raise ImportJob.WrongStatus(
+                _("This file was rejected: fix it and upload it again; a retry would fail too.")
+            )
+        job.failure_reason = ""
+        job.finished_at = None
+        job.heartbeat_at = timezone.now()
+        if job.confirmed_at:
+            job.status = Status.IMPORTING
+            if enqueue:
+                _enqueue_apply(job)
+        else:
+            job.status = Status.UPLOADED
+            if enqueue:
+                _enqueue_validation(job)
+        job.save(update_fields=["status", "failure_reason", "finished_at", "heartbeat_at"])
+    return job
+
+
+def fail_stale_jobs() -> int:
+    """Mark failed the jobs no worker has touched for a while, so none stays "running"."""
+    limit = stale_after()
+    cutoff = timezone.now() - limit
+    minutes = int(limit.total_seconds() // 60)
+    waiting = ImportJob.objects.filter(
+        status=Status.UPLOADED, created_at__lt=cutoff, heartbeat_at__isnull=True
+    ).update(
+        status=Status.FAILED,
+        finished_at=timezone.now(),
+        failure_reason=_(
+            "No background worker started this import within %(minutes)s minutes. Check that "
+            "the worker (manage.py db_worker) is running, then retry."
+        )
+        % {"minutes": minutes},
+    )
+    stopped = ImportJob.objects.filter(
+        status__in=[Status.UPLOADED, Status.VALIDATING, Status.IMPORTING],
+        heartbeat_at__lt=cutoff,
+    ).update(
+        status=Status.FAILED,
+        finished_at=timezone.now(),
+        failure_reason=_(
+            "The background worker stopped answering (no progress for %(minutes)s minutes). "
+            "Retry the import; batches already applied are kept and not repeated."
+        )
+        % {"minutes": minutes},
+    )
+    return waiting + stopped
+
+
+def import_file(*, path: Path, user, confirm: bool) -> ImportJob:
+    """The command line's import: the same job, validated and (with ``confirm``) applied
+    in this process instead of by the worker."""
+    with path.open("rb") as handle:
+        job = create_import_job(
+            uploaded_file=File(handle, name=path.name), user=user, enqueue=False
+        )
+    if job.status == Status.UPLOADED:
+        job = run_validation(job_id=job.pk)
+    if confirm and job.status == Status.READY_TO_CONFIRM:
+        confirm_import_job(job_id=job.pk, user=user, enqueue=False)
+        job = run_apply(job_id=job.pk)
+    return job
+
+
+def job_summary(job: ImportJob, *, max_row_errors: int = 1000) -> dict:
+    """The job as the command prints it (one JSON object)."""
+    errors = job.row_errors.order_by("row_number", "id")[:max_row_errors]
+    return {
+        "job": job.pk,
+        "status": job.status,
+        "created": job.shown_created,
+        "updated": job.shown_updated,
+        "unchanged": job.unchanged_count,
+        "errors": job.shown_errors,
+        "file_error": job.file_error or None,
+        "row_errors": [
+            {"row": error.row_number, "column": error.column, "message": error.message}
+            for error in errors
+        ],
+    }

@@ -1,0 +1,59 @@
+"""Fixtures for the import tests: write a CSV, upload it as staff would, confirm it."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from imports import services
+from imports.models import ImportJob
+
+HEADER = ["Id", "Email", "Document", "Document Type", "Credit limit", "Tolerance rate", "Status"]
+
+
+def csv_bytes(
+    rows: list[list[str]],
+    *,
+    header: list[str] | None = HEADER,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    line_end: str = "\r\n",
+) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end)
+    if header is not None:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def upload(manager, django_capture_on_commit_callbacks):
+    """Upload bytes as the manager; the validation task runs (Immediate backend)."""
+
+    def upload_file(content: bytes, name: str = "accounts.csv", user=None) -> ImportJob:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = services.create_import_job(
+                uploaded_file=SimpleUploadedFile(name, content, content_type="text/csv"),
+                user=user or manager,
+            )
+        job.refresh_from_db()
+        return job
+
+    return upload_file
+
+
+@pytest.fixture
+def confirm(manager, django_capture_on_commit_callbacks):
+    def confirm_job(job: ImportJob) -> ImportJob:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.confirm_import_job(job_id=job.pk, user=manager)
+        job.refresh_from_db()
+        return job
+
+    return confirm_job
+
+
+def row_errors(job: ImportJob) -> list[tuple[int, str, str]]:
+    return list(job.row_errors.order_by("row_number", "id").values_list("row_number", "column", "message"))
