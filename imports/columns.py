@@ -236,6 +236,7 @@ class ColumnGuide:
     number: int
     header: str
     required: bool
+    required_to_create: bool
     read_only: bool
     format: str
     example: str
@@ -247,8 +248,10 @@ def column_guide() -> list[ColumnGuide]:
         ColumnGuide(
             number=number,
             header=field.column_name,
-            # VTEX: of the 13 columns only the e-mail is required.
+            # VTEX requires only the e-mail; creditadmin also needs the document to open an
+            # account (as the New form does), while an update may leave it blank.
             required=field.attribute == "email",
+            required_to_create=field.attribute == "document",
             read_only=field.readonly,
             format=AccountResource.FORMATS[field.attribute],
             example=AccountResource.EXAMPLES[field.attribute],

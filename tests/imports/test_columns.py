@@ -154,6 +154,7 @@ def test_column_guide_marks_email_required_and_the_last_six_read_only():
     assert [column.header for column in guide] == TEMPLATE_HEADER
     assert [column.number for column in guide] == list(range(1, 14))
     assert [column.header for column in guide if column.required] == ["Email"]
+    assert [column.header for column in guide if column.required_to_create] == ["Document"]
     assert [column.header for column in guide if column.read_only] == TEMPLATE_HEADER[7:]
     assert all(column.format and column.help for column in guide)
 

@@ -10,7 +10,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts import rules
 from accounts.models import AccountStatus, DocumentType
-from imports import columns
+from imports import columns, services
+from imports.models import ImportJob
 from tests.factories import AccountFactory, UserFactory
 
 HEADER_LINE = (
@@ -186,7 +187,8 @@ def test_template_help_explains_every_column_and_links_the_downloads(viewer_clie
     response = viewer_client.get(reverse("imports:template-help"))
     for header in columns.template_header():
         assertContains(response, f">{header}</code>")
-    assertContains(response, "Required", count=1)
+    assertContains(response, ">Required</span>", count=1)
+    assertContains(response, ">Required for new accounts</span>", count=1)
     assertContains(response, "The last six columns are filled by <strong>Export</strong>")
     assertContains(response, "Closing is irreversible.")
     assertContains(response, "Blank cells leave fields unchanged.")
@@ -217,3 +219,44 @@ def test_accounts_page_shows_import_to_managers(manager_client):
     assertContains(response, f'href="{reverse("imports:start")}"')
     assertContains(response, f'href="{reverse("imports:export")}"')
     assertContains(response, 'href="/accounts/new/"')
+
+
+def import_back(client, user, tmp_path, **params):
+    """Export with the page's filters, then validate that very file with the import pipeline."""
+    response = client.get(reverse("imports:export"), params)
+    path = tmp_path / "accounts-export.csv"
+    path.write_bytes(b"".join(response.streaming_content))
+    return services.import_file(path=path, user=user, confirm=False)
+
+
+@pytest.mark.django_db
+def test_exported_file_imports_back_with_every_row_unchanged(manager_client, manager, tmp_path):
+    AccountFactory(document="01234567890", email="ana.silva@example.com")
+    AccountFactory(cnpj=True, document="12ABC34501DE35", tolerance=Decimal("0.0525"))
+    AccountFactory(
+        email="-2+3@example.com",
+        document_type=DocumentType.OTHER,
+        document='=HYPERLINK("http://evil.example","Click")',
+        balance=Decimal("-120.50"),
+        pre_authorized_credit=Decimal("10.00"),
+    )
+    # A customer whose account was closed and who got a new one: same e-mail and document.
+    AccountFactory(email="bia@example.com", document="52998224725", status=AccountStatus.CLOSED)
+    AccountFactory(email="bia@example.com", document="52998224725")
+
+    job = import_back(manager_client, manager, tmp_path)
+
+    assert job.file_error == ""
+    assert list(job.row_errors.values_list("row_number", "message")) == []
+    assert job.status == ImportJob.Status.READY_TO_CONFIRM
+    assert (job.to_create, job.to_update, job.to_close, job.unchanged_count) == (0, 0, 0, 5)
+
+
+@pytest.mark.django_db
+def test_filtered_export_imports_back_unchanged(manager_client, manager, tmp_path):
+    AccountFactory.create_batch(3, cnpj=True)
+    AccountFactory.create_batch(2)
+
+    job = import_back(manager_client, manager, tmp_path, document_type="CNPJ", sort="email")
+
+    assert (job.status, job.unchanged_count, job.error_count) == ("ready_to_confirm", 3, 0)
