@@ -1,16 +1,33 @@
 """Writes to accounts: every channel (form, import, API, commands) opens, changes and
 closes accounts through these functions, so each rule is applied the same way."""
 
+import hashlib
+import hmac
+import re
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .history import ChangeSource
-from .models import Account, AccountStatus, DocumentType, StoreSettings
+from .models import (
+    Account,
+    AccountStatus,
+    ApiKey,
+    ApiScope,
+    DocumentType,
+    Holder,
+    StoreSettings,
+)
 
 UNSET = object()
 
@@ -215,6 +232,191 @@ def change_account(
 def close_account(*, account_id: str, source: ChangeSource) -> Account:
     """Close an account; closing is irreversible and closing twice is harmless."""
     return change_account(account_id=account_id, source=source, status=AccountStatus.CLOSED)
+
+
+# Ids chosen by API callers (and built from documents) must stay usable in a URL path.
+ACCOUNT_ID_PATTERN = re.compile(r"[A-Za-z0-9._:@+-]{1,100}")
+ACCOUNT_CLOSED_MESSAGE = _("A closed account cannot be changed.")
+HOLDER_EXISTS_MESSAGE = _("%(email)s is already a holder of this account.")
+
+
+def change_open_account(*, account_id: str, source: ChangeSource, **changes: object) -> Account:
+    """change_account for channels that must not touch closed accounts (the API).
+
+    The row lock taken here is held through change_account, so the account cannot be
+    closed between the check and the change.
+    """
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=account_id)
+        if not account.is_open:
+            raise ValidationError(ACCOUNT_CLOSED_MESSAGE, code="account_closed")
+        return change_account(account_id=account_id, source=source, **changes)
+
+
+def open_account_with_document_id(
+    *,
+    email: object,
+    document_type: object,
+    document: object,
+    credit_limit: object = None,
+    tolerance: object = None,
+    source: ChangeSource,
+) -> Account:
+    """Open an account whose id is `{document}_{documentType}`, as VTEX's API does.
+
+    The id falls back to a UUID when the account has no document or that id is taken
+    (a closed account of the same customer keeps its id forever).
+    """
+    fields = clean_new_account(
+        email=email,
+        document_type=document_type,
+        document=document,
+        credit_limit=credit_limit,
+        tolerance=tolerance,
+        document_required=False,
+    )
+    account_id = f"{fields.document}_{fields.document_type}" if fields.document else None
+    if account_id and (
+        not ACCOUNT_ID_PATTERN.fullmatch(account_id)
+        or Account.objects.filter(pk=account_id).exists()
+    ):
+        account_id = None
+    values = {
+        "email": fields.email,
+        "document_type": fields.document_type,
+        "document": fields.document,
+        "credit_limit": fields.credit_limit,
+        "tolerance": fields.tolerance,
+    }
+    try:
+        return open_account(**values, source=source, account_id=account_id, document_required=False)
+    except IntegrityError:
+        if account_id is None:
+            raise
+        # Another request took the same id a moment ago for an account that is no duplicate.
+        return open_account(**values, source=source, document_required=False)
+
+
+def open_account_with_id(
+    *,
+    account_id: str,
+    email: object = None,
+    document_type: object = None,
+    document: object = "",
+    credit_limit: object = None,
+    tolerance: object = None,
+    source: ChangeSource,
+) -> Account:
+    """Open an account under an id the caller chose (VTEX's PUT /accounts/{id})."""
+    if not ACCOUNT_ID_PATTERN.fullmatch(account_id):
+        raise ValidationError(
+            {
+                "id": ValidationError(
+                    _(
+                        "An account id has 1 to 100 characters among letters, digits "
+                        "and . _ : @ + -"
+                    ),
+                    code="account_id_invalid",
+                )
+            }
+        )
+    return open_account(
+        account_id=account_id,
+        email=email,
+        document_type=document_type,
+        document=document,
+        credit_limit=credit_limit,
+        tolerance=tolerance,
+        source=source,
+        document_required=False,
+    )
+
+
+def _record_holder_change(account: Account, source: ChangeSource, reason: str) -> None:
+    """Write a row in the account's history, so holder changes show there like any other."""
+    account._change_source = source
+    account._change_reason = reason  # django-simple-history stores it as history_change_reason
+    account.save(update_fields=["updated_at"])
+
+
+def add_holder(*, account_id: str, email: object, source: ChangeSource) -> Holder:
+    """Add an e-mail-only holder who shares the account's credit."""
+    try:
+        email = rules.clean_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error}) from None
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=account_id)
+        if not account.is_open:
+            raise ValidationError(ACCOUNT_CLOSED_MESSAGE, code="account_closed")
+        if account.holders.filter(email=email).exists():
+            raise ValidationError(
+                HOLDER_EXISTS_MESSAGE, code="holder_exists", params={"email": email}
+            )
+        holder = Holder.objects.create(account=account, email=email)
+        _record_holder_change(
+            account, source, gettext("Holder %(email)s added.") % {"email": email}
+        )
+    return holder
+
+
+def remove_holder(*, account_id: str, holder_id: str, source: ChangeSource) -> Holder:
+    """Remove a holder; raises Holder.DoesNotExist when the account has no such holder."""
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=account_id)
+        holder = account.holders.get(pk=holder_id)
+        holder.delete()
+        _record_holder_change(
+            account, source, gettext("Holder %(email)s removed.") % {"email": holder.email}
+        )
+    return holder
+
+
+def api_token_digest(token: str) -> str:
+    """The keyed SHA-256 digest stored for an API token (the token itself never is)."""
+    return hmac.new(
+        settings.API_TOKEN_HMAC_KEY.encode(), token.encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def create_api_key(
+    *, name: str, scopes: list[str], created_by: AbstractBaseUser | None = None
+) -> tuple[ApiKey, str]:
+    """Create an API key pair; returns the key and its token, which is not stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(
+            {"name": ValidationError(_("Give the key a name."), code="api_key_name_required")}
+        )
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown or not scopes:
+        raise ValidationError(
+            {
+                "scopes": ValidationError(
+                    _("Choose one or more scopes among: %(choices)s."),
+                    code="api_key_scopes_invalid",
+                    params={"choices": ", ".join(ApiScope.values)},
+                )
+            }
+        )
+    token = secrets.token_urlsafe(40)
+    api_key = ApiKey.objects.create(
+        name=name,
+        app_key=f"creditadmin-{secrets.token_hex(10)}",
+        token_digest=api_token_digest(token),
+        scopes=[scope for scope in ApiScope.values if scope in scopes],
+        created_by=created_by,
+    )
+    return api_key, token
+
+
+def revoke_api_key(*, api_key_id: int) -> ApiKey:
+    """Revoke a key for good; revoking twice keeps the first revocation time."""
+    api_key = ApiKey.objects.get(pk=api_key_id)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
 
 
 # --- Bulk path (CSV import) ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .api import pages
 
 app_name = "accounts"
 
@@ -11,4 +12,14 @@ urlpatterns = [
     path("accounts/<str:pk>/change/", views.AccountChangeView.as_view(), name="change"),
     path("accounts/<str:pk>/close/", views.AccountCloseView.as_view(), name="close"),
     path("settings/", views.StoreSettingsView.as_view(), name="settings"),
+    path("api-keys/", pages.api_key_list, name="api-keys"),
+    path("api-keys/new/", pages.api_key_create, name="api-key-create"),
+    path("api-keys/<int:pk>/created/", pages.api_key_created, name="api-key-created"),
+    path("api-keys/<int:pk>/revoke/", pages.api_key_revoke, name="api-key-revoke"),
+    path("accounts/<str:pk>/holders/add/", pages.holder_add, name="holder-add"),
+    path(
+        "accounts/<str:pk>/holders/<str:holder_id>/remove/",
+        pages.holder_remove,
+        name="holder-remove",
+    ),
 ]

@@ -1,4 +1,4 @@
-"""Fill an empty database with a demo manager, a demo viewer and ~30 accounts.
+"""Fill an empty database with a demo manager, a demo viewer, ~30 accounts and an API key.
 
 `make run` calls this on every start; it does nothing once users exist, so real data
 is never touched.
@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import demo_accounts
 from accounts.history import ChangeSource, Channel
-from accounts.services import open_account
+from accounts.models import ApiScope
+from accounts.services import create_api_key, open_account
 
 DEMO_USERS = [
     ("manager", "creditadmin-manager", "Credit managers"),
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.exists():
             self.stdout.write("Database already has users: demo data not added.")
+            self.stdout.write(
+                "  (The demo API key was printed on the first start; make another with "
+                "`python manage.py create_api_key NAME --scopes read,write,credit`.)"
+            )
             return
         for username, password, group_name in DEMO_USERS:
             user = User.objects.create_user(username=username, password=password)
@@ -35,9 +40,19 @@ class Command(BaseCommand):
         source = ChangeSource(channel=Channel.SYSTEM, label="Demo data")
         for fields in demo_accounts(options["accounts"]):
             open_account(**fields, source=source)
+        api_key, token = create_api_key(
+            name="Demo integration",
+            scopes=ApiScope.values,
+            created_by=User.objects.get(username="manager"),
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data: {options['accounts']} accounts."))
         self.stdout.write("")
         self.stdout.write("  Open  http://127.0.0.1:8000")
         for username, password, group_name in DEMO_USERS:
             self.stdout.write(f"  {group_name:<16} login: {username} / password: {password}")
+        self.stdout.write("")
+        self.stdout.write("  API key pair (all scopes; the token is shown only now):")
+        self.stdout.write(f"AppKey={api_key.app_key}")
+        self.stdout.write(f"AppToken={token}")
+        self.stdout.write("  API docs  http://127.0.0.1:8000/api/docs/")
         self.stdout.write("")

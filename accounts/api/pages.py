@@ -1,0 +1,111 @@
+"""Staff pages that came with the API: API key management, and adding or removing an
+account's holders (the form on the account page). Thin: writes go through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.history import ChangeSource, Channel
+from accounts.models import Account, ApiKey, Holder
+
+from .forms import ApiKeyForm, HolderForm
+
+# The token is shown once, on the page the creation redirects to; it waits in the session.
+CREATED_KEY_SESSION_NAME = "created_api_key"
+
+
+@permission_required("accounts.manage_api_keys", raise_exception=True)
+def api_key_list(request):
+    api_keys = ApiKey.objects.select_related("created_by")
+    return render(request, "accounts/apikey_list.html", {"api_keys": api_keys})
+
+
+@permission_required("accounts.manage_api_keys", raise_exception=True)
+def api_key_create(request):
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_key, token = services.create_api_key(
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session[CREATED_KEY_SESSION_NAME] = {"id": api_key.pk, "token": token}
+            return redirect("accounts:api-key-created", pk=api_key.pk)
+    return render(request, "accounts/apikey_form.html", {"form": form})
+
+
+@permission_required("accounts.manage_api_keys", raise_exception=True)
+def api_key_created(request, pk):
+    api_key = get_object_or_404(ApiKey, pk=pk)
+    new_token = request.session.get(CREATED_KEY_SESSION_NAME) or {}
+    if new_token.get("id") != api_key.pk:
+        messages.info(request, _("The token of a key is shown only once, when it is created."))
+        return redirect("accounts:api-keys")
+    del request.session[CREATED_KEY_SESSION_NAME]
+    return render(
+        request,
+        "accounts/apikey_created.html",
+        {
+            "api_key": api_key,
+            "token": new_token["token"],
+            "api_url": request.build_absolute_uri("/api/creditcontrol/accounts"),
+        },
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_api_keys", raise_exception=True)
+def api_key_revoke(request, pk):
+    api_key = services.revoke_api_key(api_key_id=get_object_or_404(ApiKey, pk=pk).pk)
+    messages.success(
+        request, _("API key “%(name)s” revoked: it no longer works.") % {"name": api_key.name}
+    )
+    return redirect("accounts:api-keys")
+
+
+def _form_source(request) -> ChangeSource:
+    return ChangeSource(
+        channel=Channel.FORM, label=request.user.get_username(), user_id=request.user.pk
+    )
+
+
+@require_POST
+@permission_required("accounts.change_account", raise_exception=True)
+def holder_add(request, pk):
+    account = get_object_or_404(Account, pk=pk)
+    form = HolderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the holder's e-mail."))
+        return redirect(account)
+    try:
+        holder = services.add_holder(
+            account_id=account.pk, email=form.cleaned_data["email"], source=_form_source(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(email)s added as a holder.") % {"email": holder.email})
+    return redirect(account)
+
+
+@require_POST
+@permission_required("accounts.change_account", raise_exception=True)
+def holder_remove(request, pk, holder_id):
+    account = get_object_or_404(Account, pk=pk)
+    try:
+        holder = services.remove_holder(
+            account_id=account.pk, holder_id=holder_id, source=_form_source(request)
+        )
+    except Holder.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("%(email)s is no longer a holder.") % {"email": holder.email})
+    return redirect(account)
