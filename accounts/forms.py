@@ -78,7 +78,7 @@ class AccountCreateForm(forms.Form):
     )
     document = RuleField(
         label=_("Document"),
-        max_length=60,
+        max_length=200,  # generous: rules.clean_document says what the real limit is
         help_text=_("With or without punctuation, e.g. 529.982.247-25 or 11.222.333/0001-81."),
     )
     email = RuleField(
@@ -140,7 +140,10 @@ class AccountChangeForm(forms.Form):
 
     def __init__(self, *args, store_settings: StoreSettings, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = ["email", PrependedText("credit_limit", currency_symbol(store_settings.currency_code))]
+        fields = [
+            "email",
+            PrependedText("credit_limit", currency_symbol(store_settings.currency_code)),
+        ]
         if store_settings.tolerance_enabled:
             fields.append("tolerance")
         else:

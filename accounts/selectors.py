@@ -21,6 +21,8 @@ DEFAULT_ORDERING = "-created"
 
 # Fields whose changes are not worth showing to staff: bumped on every save.
 HISTORY_HIDDEN_FIELDS = ["updated_at"]
+# History lists changed fields in the order the account page shows them.
+FIELD_ORDER = {field.name: position for position, field in enumerate(Account._meta.fields)}
 
 _document_punctuation = re.compile(r"[\s./\-]")
 
@@ -136,7 +138,7 @@ def account_history(*, account: Account, limit: int = 100) -> list[HistoryEntry]
                     old=change.old,
                     new=change.new,
                 )
-                for change in delta.changes
+                for change in sorted(delta.changes, key=lambda change: FIELD_ORDER[change.field])
             ]
         else:
             changes = []  # the entry before it is past the limit: nothing to compare with

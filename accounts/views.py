@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -157,7 +156,7 @@ class AccountChangeView(OpenAccountActionMixin, FormView):
         return {
             "email": self.account.email,
             "credit_limit": self.account.credit_limit,
-            "tolerance": self.account.tolerance,
+            "tolerance": self.account.tolerance.normalize(),  # 0.05, not 0.0500
         }
 
     def form_valid(self, form):
@@ -170,7 +169,9 @@ class AccountChangeView(OpenAccountActionMixin, FormView):
             return self.render_to_response(
                 self.get_context_data(form=form, duplicate_ids=duplicate_account_ids(error))
             )
-        messages.success(self.request, _("Changes to %(email)s saved.") % {"email": form.cleaned_data["email"]})
+        messages.success(
+            self.request, _("Changes to %(email)s saved.") % {"email": form.cleaned_data["email"]}
+        )
         return redirect(self.account)
 
 
@@ -180,9 +181,7 @@ class AccountCloseView(OpenAccountActionMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         services.close_account(account_id=self.account.pk, source=form_source(request))
-        messages.success(
-            request, _("Account of %(email)s closed.") % {"email": self.account.email}
-        )
+        messages.success(request, _("Account of %(email)s closed.") % {"email": self.account.email})
         return redirect(self.account)
 
 

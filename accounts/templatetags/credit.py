@@ -4,7 +4,6 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 from ..models import AccountStatus, DocumentType
 from ..rules import format_document
@@ -80,8 +79,3 @@ def account_value(context, field: str, value, document_type: str = "") -> str:
     if field == "document":
         return format_document(document_type, str(value))
     return str(value)
-
-
-@register.filter
-def yes_no(value) -> str:
-    return _("Yes") if value else _("No")

@@ -55,7 +55,7 @@ def test_row_shows_masked_document_money_with_currency_tolerance_percent_and_dat
     assertContains(response, '<span class="badge text-bg-secondary status-badge">Closed</span>')
     created = timezone.localtime(Account.objects.get(pk=bia.pk).created_at)
     assertContains(response, created.strftime("%m/%d/%Y"))
-    assertContains(response, 'href="/accounts/{}/"'.format(bia.pk))
+    assertContains(response, f'href="/accounts/{bia.pk}/"')
 
 
 def test_money_uses_the_store_currency(viewer_client, three_accounts):
@@ -126,7 +126,10 @@ def test_empty_store_invites_a_manager_to_open_the_first_account(client, manager
         ({"status": "Closed"}, ["caio@example.com"]),
         ({"document_type": "CNPJ"}, ["bia@loja.com.br"]),
         ({"document_type": "CPF", "status": "Open"}, ["ana@example.com"]),
-        ({"status": "bogus", "document_type": "bogus"}, ["caio@example.com", "bia@loja.com.br", "ana@example.com"]),
+        (
+            {"status": "bogus", "document_type": "bogus"},
+            ["caio@example.com", "bia@loja.com.br", "ana@example.com"],
+        ),
     ],
 )
 def test_filters_by_status_and_document_type(viewer_client, three_accounts, filters, expected):
@@ -196,9 +199,7 @@ def test_query_count_per_page_does_not_grow_with_accounts(
 def test_unfiltered_count_of_a_huge_table_is_an_estimate(viewer_client, db, monkeypatch):
     """On PostgreSQL the planner's estimate replaces COUNT(*) for the whole table."""
     AccountFactory.create_batch(2)
-    monkeypatch.setattr(
-        pagination.selectors, "estimated_account_count", lambda: 1_234_567
-    )
+    monkeypatch.setattr(pagination.selectors, "estimated_account_count", lambda: 1_234_567)
     response = viewer_client.get(LIST_URL)
     assertContains(response, "Showing 1–2 of about 1,234,567 accounts")
     assertNotContains(response, 'rel="next"')  # the rows, not the estimate, say it is the end
