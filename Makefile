@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local development defaults; production sets DEBUG=0 and a SECRET_KEY itself.
 export DEBUG ?= 1
 
-.PHONY: setup run worker test test-fast lint messages clean
+.PHONY: setup run worker test test-fast lint messages translations clean
 
 setup: $(VENV)/.installed
 	@$(MAKE) --no-print-directory messages
@@ -21,11 +21,19 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	@touch $@
 
+# The es / pt_BR catalogues (locale/*/LC_MESSAGES/*.po) are committed; their .mo files are
+# compiled here, at set-up (so by `make test` and `make run` too), never committed.
 messages: $(VENV)/.installed
 	@if [ -d locale ]; then \
-	  command -v msgfmt >/dev/null || { echo "Installing GNU gettext (msgfmt)"; (apt-get install -y -qq gettext >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext)) >/dev/null; }; \
-	  $(MANAGE) compilemessages --ignore=.venv -v0; \
+	  command -v msgfmt >/dev/null || { echo "Installing GNU gettext (msgfmt)"; (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)) >/dev/null || echo "Could not install gettext: run apt-get install gettext as root" >&2; }; \
+	  $(MANAGE) compilemessages --ignore=.venv --ignore=media --ignore=staticfiles -v0; \
 	fi
+
+# After adding or changing user-facing text: add the new strings to the catalogues, then
+# translate them (tests/i18n fails while an entry is missing, empty or fuzzy).
+translations: $(VENV)/.installed
+	$(MANAGE) makemessages -l es -l pt_BR --no-obsolete --ignore=.venv --ignore=tests \
+	  --ignore=media --ignore=staticfiles --ignore=node_modules --ignore='static/vendor/*'
 
 run: setup
 	$(MANAGE) migrate --noinput -v0
