@@ -32,6 +32,8 @@ TAG = re.compile(r"{%.*?%}|{{.*?}}", re.DOTALL)
 LITERAL = re.compile(r"""(["'])(.*?)\1""")
 VISIBLE_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "data-bs-title", "label"}
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
+NOT_PROSE_TAGS = {"script", "style", "code", "pre", "kbd", "samp"}
+VOID_TAGS = {"input", "img", "br", "hr", "meta", "link", "source", "wbr"}
 
 
 def template_files() -> list[Path]:
@@ -60,15 +62,22 @@ def unmarked_literals(tag: str) -> list[str]:
 
 
 class VisibleText(HTMLParser):
+    """Text nodes and visible attributes, except inside code samples and scripts, or an
+    element marked translate="no" (the HTML way to say "this is not prose")."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
-        self._hidden_depth = 0
+        self._skipped_tag: str | None = None
+        self._skipped_depth = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._hidden_depth += 1
         attributes = dict(attrs)
+        if self._skipped_tag:
+            self._skipped_depth += tag == self._skipped_tag
+            return
+        if tag not in VOID_TAGS and (tag in NOT_PROSE_TAGS or attributes.get("translate") == "no"):
+            self._skipped_tag, self._skipped_depth = tag, 1
         for name, value in attributes.items():
             if value and name in VISIBLE_ATTRIBUTES:
                 self.texts.append(value)
@@ -76,11 +85,13 @@ class VisibleText(HTMLParser):
             self.texts.append(attributes.get("value") or "")
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._hidden_depth:
-            self._hidden_depth -= 1
+        if tag == self._skipped_tag:
+            self._skipped_depth -= 1
+            if not self._skipped_depth:
+                self._skipped_tag = None
 
     def handle_data(self, data):
-        if not self._hidden_depth:
+        if not self._skipped_tag:
             self.texts.append(data)
 
 
@@ -120,6 +131,8 @@ def test_templates_are_found():
         ('{% include "x.html" with label=_("Credit limit") field="credit_limit" %}', []),
         ("{% if status == 'Open' %}{{ when|date:'SHORT_DATE_FORMAT' }}{% endif %}", []),
         ("<script>const label = 'Loading';</script>", []),
+        ("<pre><code>curl -H 'X-VTEX-API-AppKey: key'</code></pre><p>After</p>", ["After"]),
+        ('<span translate="no">Id <b>Email</b></span><span>Status</span>', ["Status"]),
     ],
 )
 def test_scanner_finds_unmarked_text(source, unmarked):
