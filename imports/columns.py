@@ -281,7 +281,12 @@ NEUTRALIZING_QUOTE = "'"
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
+_FIRST_CHARACTERS_TO_CHECK = frozenset(FORMULA_PREFIXES + (NEUTRALIZING_QUOTE,))
+
+
 def _is_formula_like(text: str) -> bool:
+    if text[:1] not in _FIRST_CHARACTERS_TO_CHECK:
+        return False  # most cells: decided by their first character, for a fast export
     body = text.lstrip(NEUTRALIZING_QUOTE)
     return body.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(body)
 

