@@ -42,7 +42,8 @@ def vtex_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         response = _rule_error_response(exc, field_names)
     elif isinstance(exc, exceptions.ValidationError):
-        response = _input_error_response(exc.detail, field_names)
+        # Serializer errors already use the API's names.
+        response = _input_error_response(exc.detail, API_FIELD_NAMES)
     elif isinstance(exc, ObjectDoesNotExist | Http404 | exceptions.NotFound):
         response = _not_found_response(exc)
     elif isinstance(exc, IntegrityError):
