@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -37,7 +38,13 @@ from accounts.services import BulkAccountWrite, bulk_write_accounts
 from . import columns, reader
 from .models import ImportJob, ImportRowError
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 2000  # rows per query round and per transaction; settings.IMPORT_BATCH_SIZE
+
+
+def configured_batch_size() -> int:
+    return getattr(settings, "IMPORT_BATCH_SIZE", BATCH_SIZE)
+
+
 SAMPLE_SIZE = 25
 ACCOUNT_VALUES = [
     "id",
@@ -50,6 +57,22 @@ ACCOUNT_VALUES = [
     "version",
 ]
 CHANGE_FIELDS = ["email", "document_type", "document", "credit_limit", "tolerance", "status"]
+DOCUMENT_TYPES = tuple(DocumentType.values)
+
+
+def open_accounts_with(*, values: list[str], **lookup) -> Iterator[dict]:
+    """Open accounts matching an ``__in`` lookup, as dicts.
+
+    No ORDER BY and the status tested here rather than in SQL: otherwise SQLite's planner
+    walks the (status, created_at) index over every open account instead of the e-mail or
+    document index.
+    """
+    (values_in,) = lookup.values()
+    if not values_in:
+        return iter(())
+    fields = list(dict.fromkeys([*values, "status"]))
+    accounts = Account.objects.filter(**lookup).order_by().values(*fields)
+    return (account for account in accounts if account["status"] == AccountStatus.OPEN)
 
 
 class Action:
@@ -161,9 +184,12 @@ def parse_rows(
         if name is not None
     ]
     width = len(file_format.header)
+    unquote = columns.strip_neutralizing_quote
     for row_number, cells in records:
         values = {
-            name: cells[position].strip() for position, name in positions if position < len(cells)
+            name: unquote(cells[position].strip())
+            for position, name in positions
+            if position < len(cells)
         }
         extra = sum(1 for cell in cells[width:] if cell.strip())
         yield ParsedRow(row_number=row_number, values=values, extra_cells=extra)
@@ -242,6 +268,7 @@ class _RowPlanner:
         self.file_format = file_format
         self.default_credit_limit = default_credit_limit
         self.seen = SeenKeys()
+        self._known: dict[tuple, object] = {}
 
     def column(self, name: str) -> str:
         return self.file_format.header_by_field.get(name, name)
@@ -253,23 +280,28 @@ class _RowPlanner:
         ids = {row.values.get("id", "") for row in rows} - {""}
         by_id = {
             account["id"]: account
-            for account in Account.objects.filter(pk__in=ids).values(*ACCOUNT_VALUES)
+            for account in Account.objects.filter(pk__in=ids).order_by().values(*ACCOUNT_VALUES)
         }
         cleaned_rows = [self._clean(row, by_id) for row in rows]
-        documents = {cleaned.get("document") for cleaned, _errors in cleaned_rows} - {None, ""}
-        emails = {cleaned.get("email") for cleaned, _errors in cleaned_rows} - {None}
-        for account in by_id.values():
-            emails.add(account["email"])
+        # Only new accounts, and rows changing an e-mail or document, can collide with
+        # another account: updating 100,000 limits looks nothing up here.
+        documents: set[str] = set()
+        emails: set[str] = set()
+        for cleaned, _errors in cleaned_rows:
+            old = by_id.get(cleaned.get("id", ""))
+            if cleaned.get("document") and (old is None or cleaned["document"] != old["document"]):
+                documents.add(cleaned["document"])
+            if cleaned.get("email") and (old is None or cleaned["email"] != old["email"]):
+                emails.add(cleaned["email"])
         open_by_document = {
             (account["document_type"], account["document"]): account
-            for account in Account.objects.open()
-            .filter(document__in=documents)
-            .values(*ACCOUNT_VALUES)
+            for account in open_accounts_with(document__in=documents, values=ACCOUNT_VALUES)
         }
-        open_by_email = dict(
-            Account.objects.open().filter(email__in=emails).values_list("email", "id")
-        )
-        self.seen.prefetch(self._keys(cleaned_rows, by_id))
+        open_by_email = {
+            account["email"]: account["id"]
+            for account in open_accounts_with(email__in=emails, values=["id", "email"])
+        }
+        self.seen.prefetch(self._keys(cleaned_rows, by_id, open_by_document))
 
         changes: list[Change] = []
         errors: list[RowError] = []
@@ -293,14 +325,17 @@ class _RowPlanner:
         self.seen.end_batch()
         return changes, errors, sample, unchanged, matched
 
-    def _keys(self, cleaned_rows, by_id) -> Iterator[str]:
+    def _keys(self, cleaned_rows, by_id, open_by_document) -> Iterator[str]:
+        """Every key `_check_duplicates` may ask about for this batch."""
         for cleaned, _errors in cleaned_rows:
             if cleaned.get("id"):
                 yield "a:" + cleaned["id"]
             if cleaned.get("document"):
-                yield f"d:{cleaned.get('document_type') or ''}:{cleaned['document']}"
-                for document_type in DocumentType.values:
+                for document_type in DOCUMENT_TYPES:
                     yield f"d:{document_type}:{cleaned['document']}"
+                    if match := open_by_document.get((document_type, cleaned["document"])):
+                        yield "a:" + match["id"]
+                        yield "e:" + match["email"]
             if cleaned.get("email"):
                 yield "e:" + cleaned["email"]
         for account in by_id.values():
@@ -348,7 +383,12 @@ class _RowPlanner:
         if values.get("email"):
             run("email", rules.clean_email, values["email"])
         if values.get("document_type"):
-            run("document_type", rules.clean_document_type, values["document_type"])
+            run(
+                "document_type",
+                self._few_values,
+                rules.clean_document_type,
+                values["document_type"],
+            )
         existing = by_id.get(account_id)
         document_type = cleaned.get("document_type") or (
             existing["document_type"] if existing else DocumentType.CPF
@@ -362,8 +402,21 @@ class _RowPlanner:
             # "5%" is a percent: let the rule say which fraction was meant.
             run("tolerance", rules.clean_tolerance, self._number(values["tolerance"]).rstrip("%"))
         if values.get("status"):
-            run("status", rules.clean_status, values["status"])
+            run("status", self._few_values, rules.clean_status, values["status"])
         return cleaned, errors
+
+    def _few_values(self, rule: Callable, raw: str) -> str:
+        """Run a rule once per distinct value of a column with few values (CPF, Open…)."""
+        key = (rule, raw)
+        if key not in self._known:
+            try:
+                self._known[key] = rule(raw)
+            except ValidationError as error:
+                self._known[key] = error
+        outcome = self._known[key]
+        if isinstance(outcome, ValidationError):
+            raise outcome
+        return outcome
 
     def _number(self, raw: str) -> str:
         return reader.number_text(raw, decimal_comma=self.file_format.decimal_comma)
@@ -612,7 +665,7 @@ def _open_storage(name: str, storage) -> Callable:
 def validate_file(
     job: ImportJob,
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> ValidationResult:
     """Read and check the whole file; store row errors and the plan. Raises FileRejected.
@@ -637,7 +690,7 @@ def validate_file(
         )
         rows = parse_rows(records, file_format)
         try:
-            for batch in batched(rows, batch_size):
+            for batch in batched(rows, batch_size or configured_batch_size()):
                 changes, errors, sample, unchanged, matched = planner.plan_batch(batch)
                 plan_writer.writerows(change.as_plan_line() for change in changes)
                 ImportRowError.objects.bulk_create(
@@ -709,7 +762,7 @@ def read_plan(job: ImportJob) -> Iterator[Change]:
 def apply_plan(
     job: ImportJob,
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     on_batch: Callable[[int, ApplyResult], None] | None = None,
 ) -> ApplyResult:
     """Write the job's plan, one transaction per batch; conflicting rows become row errors.
@@ -726,7 +779,7 @@ def apply_plan(
     )
     done = 0
     user_id = job.confirmed_by_id or job.created_by_id
-    for batch in batched(read_plan(job), batch_size):
+    for batch in batched(read_plan(job), batch_size or configured_batch_size()):
         done += len(batch)
         if done <= job.rows_processed:
             continue  # applied before the worker stopped: this is a retry
@@ -739,36 +792,67 @@ def apply_plan(
 
 def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_id) -> None:
     update_ids = [change.account_id for change in batch if change.action != Action.CREATE]
+    # Locked until the batch commits: nobody changes them between this check and the write.
     current = {
         account["id"]: account
         for account in Account.objects.select_for_update()
         .filter(pk__in=update_ids)
+        .order_by()
         .values(*ACCOUNT_VALUES, "balance", "pre_authorized_credit", "created_at")
     }
-    opening = [change for change in batch if change.status == AccountStatus.OPEN]
-    email_holders = dict(
-        Account.objects.open()
-        .filter(email__in={change.email for change in opening})
-        .values_list("email", "id")
-    )
-    document_holders = {
-        (document_type, document): account_id
-        for account_id, document_type, document in Account.objects.open()
-        .filter(document__in={change.document for change in opening if change.document})
-        .values_list("id", "document_type", "document")
-    }
-    writes: list[BulkAccountWrite] = []
-    written: list[Change] = []
     conflicts: list[RowError] = []
-    for change in batch:
-        message = _conflict(change, current.get(change.account_id), email_holders, document_holders)
-        if message:
-            conflicts.append(
-                RowError(change.row_number, "", change.account_id, message, "conflict")
+    changed_since = [
+        change
+        for change in batch
+        if change.action != Action.CREATE
+        and (
+            change.account_id not in current
+            or current[change.account_id]["version"] != change.version
+        )
+    ]
+    if changed_since:
+        conflicts.extend(_changed_since_preview(changed_since))
+        skipped = {change.row_number for change in changed_since}
+        batch = [change for change in batch if change.row_number not in skipped]
+    try:
+        # Optimistic: the unique indexes on open e-mails and documents refuse any account
+        # opened since the preview, so the usual batch needs no look-up before its write.
+        with transaction.atomic():
+            _write(job, batch, current, user_id)
+    except IntegrityError:
+        clashing = _clashing_with_new_accounts(batch)
+        conflicts.extend(clashing)
+        skipped = {error.row_number for error in clashing}
+        batch = [change for change in batch if change.row_number not in skipped]
+        try:
+            with transaction.atomic():
+                _write(job, batch, current, user_id)
+        except IntegrityError:
+            # Another writer raced this very batch: hold it back rather than guess.
+            message = _(
+                "An account was opened or changed by someone else while this row was being "
+                "imported; it was not applied. Upload the file again to apply it."
             )
-            continue
-        written.append(change)
-        writes.append(
+            conflicts.extend(
+                RowError(change.row_number, "", change.account_id, message, "conflict")
+                for change in batch
+            )
+            batch = []
+    ImportRowError.objects.bulk_create([error.as_model(job) for error in conflicts])
+    result.conflicts += len(conflicts)
+    for change in batch:
+        if change.action == Action.CREATE:
+            result.created += 1
+        elif change.action == Action.CLOSE:
+            result.closed += 1
+        else:
+            result.updated += 1
+
+
+def _write(job: ImportJob, batch: list[Change], current: dict, user_id) -> None:
+    label = _("Import #%(job)s row %(row)s")
+    bulk_write_accounts(
+        writes=[
             BulkAccountWrite(
                 account_id=change.account_id,
                 email=change.email,
@@ -777,60 +861,82 @@ def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_
                 credit_limit=change.credit_limit,
                 tolerance=change.tolerance,
                 status=change.status,
-                history_source=_("Import #%(job)s row %(row)s")
-                % {"job": job.pk, "row": change.row_number},
+                history_source=label % {"job": job.pk, "row": change.row_number},
                 current=current.get(change.account_id),
             )
-        )
-    try:
-        with transaction.atomic():
-            bulk_write_accounts(
-                writes=writes, channel=Channel.IMPORT, user_id=user_id, when=timezone.now()
-            )
-    except IntegrityError:
-        # Someone opened a clashing account between our checks and the write (possible on
-        # PostgreSQL without a table lock): hold the whole batch back rather than guess.
+            for change in batch
+        ],
+        channel=Channel.IMPORT,
+        user_id=user_id,
+        when=timezone.now(),
+    )
+
+
+def _changed_since_preview(changes: list[Change]) -> list[RowError]:
+    """Conflicts for rows whose account changed after the preview, saying who changed it."""
+    last_change: dict[str, dict] = {}
+    for record in (
+        Account.history.filter(id__in=[change.account_id for change in changes])
+        .order_by("id", "-history_date", "-history_id")
+        .values("id", "history_date", "history_user__username", "history_channel")
+    ):
+        last_change.setdefault(record["id"], record)
+    errors = []
+    for change in changes:
+        record = last_change.get(change.account_id)
+        who = ""
+        if record:
+            who = " " + _("(last change %(when)s by %(user)s, %(channel)s)") % {
+                "when": timezone.localtime(record["history_date"]).strftime("%Y-%m-%d %H:%M"),
+                "user": record["history_user__username"] or _("the system"),
+                "channel": Channel(record["history_channel"]).label,
+            }
         message = _(
-            "An account was opened or changed by someone else while this batch was being "
-            "imported; this row was not applied. Upload the file again to apply it."
-        )
-        conflicts.extend(
-            RowError(change.row_number, "", change.account_id, message, "conflict")
-            for change in written
-        )
-        writes = []
-    ImportRowError.objects.bulk_create([error.as_model(job) for error in conflicts])
-    result.conflicts += len(conflicts)
-    for write in writes:
-        if write.current is None:
-            result.created += 1
-        elif write.status == AccountStatus.CLOSED and write.current["status"] == AccountStatus.OPEN:
-            result.closed += 1
-        else:
-            result.updated += 1
+            "Account %(id)s was changed after the preview%(who)s; this row was not applied so "
+            "that change is not overwritten. Check the account, then upload the row again if "
+            "it is still right."
+        ) % {"id": change.account_id, "who": who}
+        errors.append(RowError(change.row_number, "", change.account_id, message, "conflict"))
+    return errors
 
 
-def _conflict(change: Change, current: dict | None, email_holders, document_holders) -> str:
-    """Why this row can no longer be applied as previewed ("" when it can)."""
-    if change.action != Action.CREATE and (current is None or current["version"] != change.version):
-        return _(
-            "Account %(id)s was changed by someone else after the preview; this row was not "
-            "applied so that change is not overwritten. Check the account, then upload the "
-            "row again if it is still right."
-        ) % {"id": change.account_id}
-    if change.status != AccountStatus.OPEN:
-        return ""
-    holder = email_holders.get(change.email)
-    if holder is not None and holder != change.account_id:
-        return str(
-            rules.duplicate_open_account_error(field="email", existing_id=holder).messages[0]
+def _clashing_with_new_accounts(batch: list[Change]) -> list[RowError]:
+    """Rows whose e-mail or document an account opened since the preview now holds."""
+    opening = [change for change in batch if change.status == AccountStatus.OPEN]
+    email_holders = {
+        account["email"]: account["id"]
+        for account in open_accounts_with(
+            email__in={change.email for change in opening}, values=["id", "email"]
         )
-    holder = document_holders.get((change.document_type, change.document))
-    if change.document and holder is not None and holder != change.account_id:
-        return str(
-            rules.duplicate_open_account_error(field="document", existing_id=holder).messages[0]
+    }
+    document_holders = {
+        (account["document_type"], account["document"]): account["id"]
+        for account in open_accounts_with(
+            document__in={change.document for change in opening if change.document},
+            values=["id", "document_type", "document"],
         )
-    return ""
+    }
+    errors = []
+    for change in opening:
+        for name, holder in (
+            ("email", email_holders.get(change.email)),
+            ("document", document_holders.get((change.document_type, change.document))),
+        ):
+            if holder is not None and holder != change.account_id:
+                message = rules.duplicate_open_account_error(field=name, existing_id=holder)
+                errors.append(
+                    RowError(
+                        change.row_number,
+                        "",
+                        change.account_id,
+                        " ".join(message.messages)
+                        + " "
+                        + _("It was opened after the preview; this row was not applied."),
+                        "conflict",
+                    )
+                )
+                break
+    return errors
 
 
 def error_report_rows(job: ImportJob) -> Iterator[list[str]]:

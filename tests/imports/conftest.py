@@ -56,4 +56,6 @@ def confirm(manager, django_capture_on_commit_callbacks):
 
 
 def row_errors(job: ImportJob) -> list[tuple[int, str, str]]:
-    return list(job.row_errors.order_by("row_number", "id").values_list("row_number", "column", "message"))
+    return list(
+        job.row_errors.order_by("row_number", "id").values_list("row_number", "column", "message")
+    )

@@ -1,0 +1,211 @@
+"""Row-level rules: every rule of the New form, and the template's row semantics."""
+
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import AccountStatus
+from imports.models import ImportJob
+from tests.factories import AccountFactory, valid_cnpj, valid_cpf
+from tests.imports.conftest import csv_bytes, row_errors
+
+pytestmark = pytest.mark.django_db
+
+CPF = "529.982.247-25"
+
+
+def test_each_bad_cell_is_reported_with_its_row_column_and_the_forms_message(upload):
+    rows = [
+        ["", "ok@example.com", CPF, "CPF", "1500", "0.05", ""],  # row 2: fine
+        ["", "", valid_cpf(1), "CPF", "", "", ""],  # row 3: e-mail required
+        ["", "not-an-email", valid_cpf(2), "CPF", "", "", ""],
+        ["", "c@example.com", "123.456.789-00", "CPF", "", "", ""],
+        ["", "d@example.com", "11111111111", "CPF", "", "", ""],
+        ["", "e@example.com", "11.222.333/0001-00", "CNPJ", "", "", ""],
+        ["", "f@example.com", valid_cpf(3), "Passport", "", "", ""],
+        ["", "g@example.com", valid_cpf(4), "CPF", "-5", "", ""],
+        ["", "h@example.com", valid_cpf(5), "CPF", "abc", "", ""],  # not a number
+        ["", "i@example.com", valid_cpf(6), "CPF", "1e20", "", ""],  # absurdly large
+        ["", "j@example.com", valid_cpf(7), "CPF", "10.555", "", ""],
+        ["", "k@example.com", valid_cpf(8), "CPF", "", "20", ""],  # percent, not fraction
+        ["", "l@example.com", valid_cpf(9), "CPF", "", "5%", ""],
+        ["", "m@example.com", "", "CPF", "", "", ""],  # document required for new
+        ["", "n@example.com", valid_cpf(10), "CPF", "", "", "Maybe"],
+        ["", "o@example.com", valid_cpf(11), "CPF", "", "", "Closed"],
+    ]
+    job = upload(csv_bytes(rows))
+    assert job.status == ImportJob.Status.READY_TO_CONFIRM
+    assert row_errors(job) == [
+        (3, "Email", "Enter the customer's e-mail."),
+        (4, "Email", "“not-an-email” is not a valid e-mail address."),
+        (
+            5,
+            "Document",
+            "This CPF is not valid: check the digits (the last two are check digits).",
+        ),
+        (
+            6,
+            "Document",
+            "This CPF is not valid: check the digits (the last two are check digits).",
+        ),
+        (
+            7,
+            "Document",
+            "This CNPJ is not valid: check the characters (the last two are check digits).",
+        ),
+        (8, "Document Type", "Unknown document type “Passport”: use CPF, CNPJ or Other."),
+        (9, "Credit limit", "The credit limit cannot be negative."),
+        (10, "Credit limit", "“abc” is not a number."),
+        (11, "Credit limit", "The credit limit is too large: at most 999999999999.99."),
+        (12, "Credit limit", "The credit limit has at most 2 decimal places, e.g. 1500.50."),
+        (
+            13,
+            "Tolerance rate",
+            "The tolerance is a fraction between 0 and 1 (0.05 = 5%). Did you mean 0.20 = 20%?",
+        ),
+        (
+            14,
+            "Tolerance rate",
+            "The tolerance is a fraction between 0 and 1 (0.05 = 5%). Did you mean 0.05 = 5%?",
+        ),
+        (15, "Document", "Enter the customer's document."),
+        (16, "Status", "Unknown status “Maybe”: use Open or Closed."),
+        (17, "Status", "A new account is always open: leave Status blank or write Open."),
+    ]
+    assert job.error_count == 15
+    assert job.to_create == 1
+    values = dict(job.row_errors.filter(row_number=14).values_list("column", "value"))
+    assert values == {"Tolerance rate": "5%"}
+
+
+def test_unknown_id_is_a_row_error(upload):
+    job = upload(csv_bytes([["no-such-id", "a@example.com", "", "", "100", "", ""]]))
+    assert row_errors(job) == [
+        (
+            2,
+            "Id",
+            "No account has the Id “no-such-id”. Copy the Id from an export, or leave Id blank "
+            "to create a new account.",
+        )
+    ]
+
+
+def test_closed_account_cannot_be_reopened_by_a_file(upload):
+    closed = AccountFactory(status=AccountStatus.CLOSED)
+    job = upload(csv_bytes([[closed.pk, "", "", "", "", "", "Open"]]))
+    assert row_errors(job) == [
+        (
+            2,
+            "Status",
+            "A closed account cannot be reopened. Open a new account for this customer instead "
+            "(leave Id blank).",
+        )
+    ]
+
+
+def test_same_account_twice_in_a_file_is_an_error_on_the_later_row_naming_the_first(upload):
+    account = AccountFactory()
+    rows = [
+        [account.pk, "", "", "", "700", "", ""],
+        ["", "new@example.com", CPF, "CPF", "", "", ""],
+        [account.pk, "", "", "", "900", "", ""],
+        ["", "other@example.com", "52998224725", "CPF", "", "", ""],
+        ["", "new@example.com", valid_cnpj(5), "CNPJ", "", "", ""],
+        ["", "x@example.com", account.document, "CPF", "", "", ""],
+    ]
+    job = upload(csv_bytes(rows))
+    assert row_errors(job) == [
+        (
+            4,
+            "Id",
+            "This account is already in row 2 of this file. Keep one row per account: merge "
+            "the two rows.",
+        ),
+        (
+            5,
+            "Document",
+            "Row 3 of this file already has this document: the same account cannot be in a "
+            "file twice. Merge the two rows.",
+        ),
+        (
+            6,
+            "Email",
+            "Row 3 of this file already uses this e-mail: two open accounts cannot share an "
+            "e-mail.",
+        ),
+        (
+            7,
+            "Document",
+            "This account is already in row 2 of this file. Keep one row per account: merge "
+            "the two rows.",
+        ),
+    ]
+    assert (job.to_create, job.to_update, job.error_count) == (1, 1, 4)
+
+
+def test_duplicates_of_existing_open_accounts_use_the_forms_messages(upload):
+    holder = AccountFactory(email="taken@example.com")
+    rows = [
+        ["", "taken@example.com", CPF, "CPF", "", "", ""],
+        ["", "free@example.com", holder.document, "cpf", "", "", ""],
+    ]
+    job = upload(csv_bytes(rows))
+    assert row_errors(job) == [
+        (2, "Email", f"An open account with this e-mail already exists (account {holder.pk}).")
+    ]
+    # The second row has no Id but the document of an open account: it updates that account.
+    assert (job.to_create, job.to_update) == (0, 1)
+    assert job.change_sample[0]["matched_by_document"] is True
+    assert "1 rows without an Id update the open account" in job.notes
+
+
+def test_blank_cells_leave_fields_unchanged_and_unchanged_rows_are_counted(upload, confirm):
+    account = AccountFactory(credit_limit=Decimal("500.00"), tolerance=Decimal("0.05"))
+    same = AccountFactory(credit_limit=Decimal("800.00"))
+    rows = [
+        [account.pk, "", "", "", "750", "", ""],
+        [same.pk, same.email.upper(), "", "", "800", "0.05", "open"],
+    ]
+    job = upload(csv_bytes(rows))
+    assert (job.to_update, job.unchanged_count, job.error_count) == (1, 1, 0)
+    assert job.change_sample == [
+        {
+            "row": 2,
+            "action": "update",
+            "account_id": account.pk,
+            "email": account.email,
+            "matched_by_document": False,
+            "changes": [["Credit limit", "500.00", "750.00"]],
+        }
+    ]
+    job = confirm(job)
+    account.refresh_from_db()
+    assert (account.credit_limit, account.tolerance, account.version) == (
+        Decimal("750.00"),
+        Decimal("0.0500"),
+        2,
+    )
+    record = account.history.first()
+    assert (record.history_type, record.history_channel, record.history_source) == (
+        "~",
+        "import",
+        f"Import #{job.pk} row 2",
+    )
+    assert record.history_user.username == "manager"
+    assert same.history.count() == 1  # unchanged: no history row
+
+
+def test_closing_through_a_file_is_counted_and_applied(upload, confirm):
+    account = AccountFactory()
+    job = upload(csv_bytes([[account.pk, "", "", "", "", "", "Closed"]]))
+    assert (job.to_close, job.to_update) == (1, 0)
+    assert job.change_sample[0]["action"] == "close"
+    job = confirm(job)
+    assert job.closed_count == 1
+    account.refresh_from_db()
+    assert account.status == AccountStatus.CLOSED
+
+
+def test_neutralized_cells_from_an_export_are_read_back(upload, confirm):
+    job = confirm(upload(csv_bytes([["", "'@odd@example.com", CPF, "CPF", "", "", ""]])))
+    assert row_errors(job) == [(2, "Email", "“@odd@example.com” is not a valid e-mail address.")]
