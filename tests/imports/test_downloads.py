@@ -183,8 +183,8 @@ def test_viewers_and_managers_may_read_help_and_download(viewer_client, manager,
     assert viewer_client.get(reverse(url_name)).status_code == 200
 
 
-def test_template_help_explains_every_column_and_links_the_downloads(viewer_client):
-    response = viewer_client.get(reverse("imports:template-help"))
+def test_template_help_explains_every_column_and_links_the_downloads(manager_client):
+    response = manager_client.get(reverse("imports:template-help"))
     for header in columns.template_header():
         assertContains(response, f">{header}</code>")
     assertContains(response, ">Required</span>", count=1)
@@ -198,6 +198,14 @@ def test_template_help_explains_every_column_and_links_the_downloads(viewer_clie
     assertContains(response, f'href="{reverse("imports:upload")}"', count=2)
     assertContains(response, "Download template")
     assertContains(response, "Download example")
+
+
+def test_viewer_reads_the_help_but_is_not_offered_an_upload_they_may_not_do(viewer_client):
+    response = viewer_client.get(reverse("imports:template-help"))
+    assertContains(response, f'href="{reverse("imports:template")}"', count=2)
+    assertNotContains(response, f'href="{reverse("imports:upload")}"')
+    assertNotContains(response, f'href="{reverse("imports:start")}"')
+    assertContains(response, "Uploading needs the permission to import accounts")
 
 
 def test_template_help_speaks_the_users_language_but_keeps_english_headers(viewer_client):
