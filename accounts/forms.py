@@ -183,12 +183,16 @@ class StoreSettingsForm(forms.Form):
 
     use_required_attribute = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, currency_code: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency_code"].widget.attrs.update(
-            autocomplete="off", style="text-transform: uppercase", size=4
+            autocomplete="off", style="text-transform: uppercase; max-width: 8rem"
         )
-        self.helper = _layout_only("currency_code", "default_credit_limit", "tolerance_enabled")
+        self.helper = _layout_only(
+            "currency_code",
+            PrependedText("default_credit_limit", currency_symbol(currency_code)),
+            "tolerance_enabled",
+        )
 
     def clean_default_credit_limit(self):
         return rules.clean_credit_limit(self.cleaned_data["default_credit_limit"])

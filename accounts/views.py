@@ -190,6 +190,10 @@ class StoreSettingsView(StaffPermissionMixin, FormView):
     form_class = StoreSettingsForm
     template_name = "accounts/store_settings.html"
 
+    def get_form_kwargs(self):
+        currency_code = StoreSettings.load().currency_code
+        return {**super().get_form_kwargs(), "currency_code": currency_code}
+
     def get_initial(self):
         store_settings = StoreSettings.load()
         return {

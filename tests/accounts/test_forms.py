@@ -161,5 +161,7 @@ def test_change_form_requires_a_limit_and_checks_every_field(store):
 
 
 def test_settings_form_checks_the_default_limit_with_the_credit_limit_rule(db):
-    form = StoreSettingsForm(data={"currency_code": "usd", "default_credit_limit": "-1"})
+    form = StoreSettingsForm(
+        data={"currency_code": "usd", "default_credit_limit": "-1"}, currency_code="BRL"
+    )
     assert form.errors == {"default_credit_limit": ["The credit limit cannot be negative."]}
