@@ -1,0 +1,37 @@
+"""The real django-tasks-db worker picks up an upload, validates it, and applies it."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import override_settings
+
+from accounts.models import Account
+from imports import services
+from imports.models import ImportJob
+from tests.factories import valid_cpf
+from tests.imports.conftest import csv_bytes
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_db_worker_validates_and_applies_an_upload(manager):
+    with override_settings(TASKS=DATABASE_TASKS):
+        content = csv_bytes([["", "worker@example.com", valid_cpf(42), "CPF", "300", "", ""]])
+        job = services.create_import_job(
+            uploaded_file=SimpleUploadedFile("w.csv", content), user=manager
+        )
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.UPLOADED  # queued, not run in the request
+
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.READY_TO_CONFIRM
+        assert job.to_create == 1
+
+        services.confirm_import_job(job_id=job.pk, user=manager)
+        assert not Account.objects.exists()
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.COMPLETED
+        assert Account.objects.get().email == "worker@example.com"
