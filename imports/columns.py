@@ -78,19 +78,25 @@ class AccountResource(resources.ModelResource):
     # Other accepted spellings of each header, besides the column name itself: the VTEX API
     # names and the words staff use in Spanish and Portuguese.
     ALIASES = {
-        "id": ["accountId", "account id"],
+        "id": ["accountId", "account id", "id da conta", "id de cuenta"],
         "email": ["e-mail", "correo", "correo electronico", "e-mail do cliente"],
         "document": ["documento"],
-        "document_type": ["documentType", "tipo de documento", "tipo documento"],
+        "document_type": ["documentType", "tipo de documento", "tipo do documento"],
         "credit_limit": ["creditLimit", "limite de credito", "limite"],
-        "tolerance": ["tolerance", "tolerancia", "tolerance rate"],
+        "tolerance": ["tolerance", "tolerancia", "taxa de tolerancia", "tasa de tolerancia"],
         "status": ["estado", "situacao"],
         "balance": ["saldo"],
         "available_credit": ["availableCredit", "credito disponivel", "credito disponible"],
         "available_balance": ["availableBalance", "saldo disponivel", "saldo disponible"],
         "pre_authorized_credit": ["preAuthorizedCredit", "credito pre-autorizado"],
-        "created_at": ["createdAt", "criado em", "creado"],
-        "updated_at": ["updatedAt", "atualizado em", "actualizado"],
+        "created_at": ["createdAt", "criado em", "creado", "data de criacao", "fecha de creacion"],
+        "updated_at": [
+            "updatedAt",
+            "atualizado em",
+            "actualizado",
+            "data de atualizacao",
+            "fecha de actualizacion",
+        ],
     }
 
     # What the template help page says about each column: the format, a sample value, and
@@ -217,7 +223,10 @@ def _build_header_lookup() -> dict[str, str]:
             field.attribute,
             *AccountResource.ALIASES[field.attribute],
         ]:
-            lookup[_header_key(spelling)] = field.attribute
+            key = _header_key(spelling)
+            if lookup.setdefault(key, field.attribute) != field.attribute:
+                # Two columns answering to one header would make matching depend on order.
+                raise ValueError(f"Header alias {spelling!r} names two columns.")
     return lookup
 
 

@@ -65,6 +65,11 @@ def export_accounts(request):
     return StreamingHttpResponse(
         columns.export_csv(accounts),
         content_type=CSV_CONTENT_TYPE,
-        # Customer data: keep it out of shared caches and the browser's cache.
-        headers={**_attachment_headers(filename), "Cache-Control": "no-store"},
+        headers={
+            **_attachment_headers(filename),
+            # Customer data: keep it out of shared caches and the browser's cache.
+            "Cache-Control": "no-store",
+            # Behind nginx: pass rows on as they come instead of buffering the whole file.
+            "X-Accel-Buffering": "no",
+        },
     )

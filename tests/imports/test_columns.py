@@ -77,6 +77,10 @@ def test_every_template_header_matches_its_own_column():
         ("Situação", "status"),
         ("Saldo disponível", "available_balance"),
         ("Crédito disponible", "available_credit"),
+        ("Tipo do documento", "document_type"),
+        ("Taxa de tolerância", "tolerance"),
+        ("Fecha de creación", "created_at"),
+        ("Data de atualização", "updated_at"),
     ],
 )
 def test_header_matching_ignores_case_spaces_and_accents_and_knows_aliases(header, field):

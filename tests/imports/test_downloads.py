@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts import rules
-from accounts.models import AccountStatus, DocumentType
+from accounts.models import Account, AccountStatus, DocumentType
 from imports import columns, services
 from imports.models import ImportJob
 from tests.factories import AccountFactory, UserFactory
@@ -66,6 +66,18 @@ def test_example_rows_are_valid_new_accounts_by_the_account_rules(viewer_client)
     assert len({row[1] for row in rows}) == len(rows), "one open account per e-mail"
 
 
+def test_example_file_imports_as_new_accounts_without_errors(viewer_client, manager, tmp_path):
+    path = tmp_path / "accounts-example.csv"
+    path.write_bytes(viewer_client.get(reverse("imports:example")).content)
+
+    job = services.import_file(path=path, user=manager, confirm=True)
+
+    assert list(job.row_errors.values_list("row_number", "message")) == []
+    assert (job.status, job.created_count) == (ImportJob.Status.COMPLETED, 5)
+    account = Account.objects.get(email="financeiro@atacado-horizonte.example.com")
+    assert (account.document_type, account.document) == ("CNPJ", "12ABC34501DE35")
+
+
 @pytest.mark.django_db
 def test_export_respects_the_accounts_page_filters_and_sort(viewer_client):
     AccountFactory(email="bia@example.com", status=AccountStatus.CLOSED)
@@ -109,6 +121,7 @@ def test_export_streams_the_template_format_with_a_dated_file_name(viewer_client
         f'attachment; filename="accounts-{timezone.localdate():%Y-%m-%d}.csv"'
     )
     assert response["Cache-Control"] == "no-store"
+    assert response["X-Accel-Buffering"] == "no"
     assert rows[0] == columns.template_header()
     assert rows[1][:10] == [
         account.pk,
