@@ -288,8 +288,6 @@ def column_guide() -> list[ColumnGuide]:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALIZING_QUOTE = "'"
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-
-
 _FIRST_CHARACTERS_TO_CHECK = frozenset(FORMULA_PREFIXES + (NEUTRALIZING_QUOTE,))
 
 
@@ -309,7 +307,11 @@ def neutralize_cell(value: object) -> str:
 
 
 def strip_neutralizing_quote(value: str) -> str:
-    """Undo neutralize_cell() on a cell read from a CSV (the import calls it on every cell)."""
+    """Undo neutralize_cell() on a cell read from a CSV (the import calls it on every cell).
+
+    Call it on the cell as read, before trimming spaces: `'\t=x` must lose its quote first.
+    A quote a person typed before other text (`'0123`) is kept.
+    """
     if value.startswith(NEUTRALIZING_QUOTE) and _is_formula_like(value[1:]):
         return value[1:]
     return value
