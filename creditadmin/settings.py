@@ -130,6 +130,9 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Local overrides of Django's number formats (Spanish money reads 1.234,56).
 FORMAT_MODULE_PATH = ["creditadmin.formats"]
+# The language chosen with the header switcher outlives the browser session.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
 USE_I18N = True
 USE_TZ = True

@@ -35,7 +35,9 @@ def test_anonymous_visitor_switches_language_and_the_choice_is_remembered(client
     response = client.post(reverse("set_language"), {"language": "es", "next": "/login/"})
     assert response.status_code == 302
     assert response["Location"] == "/login/"
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "es"
+    assert cookie["max-age"] == 365 * 24 * 60 * 60  # outlives the browser session
     # The remembered choice wins over the browser's language.
     response = client.get("/login/", headers={"accept-language": "pt-BR"})
     assertContains(response, '<html lang="es">')
