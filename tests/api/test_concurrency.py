@@ -14,14 +14,18 @@ from accounts.services import create_api_key
 from tests.api.conftest import ALL_SCOPES, API, key_headers
 from tests.factories import AccountFactory
 
-pytestmark = pytest.mark.postgres
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL"),
+    # Threads need committed data; serialized_rollback puts back the staff groups the
+    # data migration created, which the flush after a transactional test would remove.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 THREADS = 16
 
 
-def test_concurrent_limit_and_tolerance_changes_keep_every_update(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locking is checked on PostgreSQL")
+def test_concurrent_limit_and_tolerance_changes_keep_every_update():
     account = AccountFactory(credit_limit=Decimal("100"), tolerance=Decimal("0"))
     api_key, token = create_api_key(name="Load", scopes=ALL_SCOPES)
     headers = key_headers(api_key, token)
