@@ -384,9 +384,14 @@ def create_api_key(
 ) -> tuple[ApiKey, str]:
     """Create an API key pair; returns the key and its token, which is not stored."""
     name = name.strip()
-    if not name:
+    if not name or len(name) > 100:
         raise ValidationError(
-            {"name": ValidationError(_("Give the key a name."), code="api_key_name_required")}
+            {
+                "name": ValidationError(
+                    _("Give the key a name of at most 100 characters."),
+                    code="api_key_name_invalid",
+                )
+            }
         )
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown or not scopes:
