@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -384,15 +385,11 @@ def create_api_key(
 ) -> tuple[ApiKey, str]:
     """Create an API key pair; returns the key and its token, which is not stored."""
     name = name.strip()
-    if not name or len(name) > 100:
+    if not name:
         raise ValidationError(
-            {
-                "name": ValidationError(
-                    _("Give the key a name of at most 100 characters."),
-                    code="api_key_name_invalid",
-                )
-            }
+            {"name": ValidationError(_("Give the key a name."), code="api_key_name_required")}
         )
+    MaxLengthValidator(ApiKey._meta.get_field("name").max_length)(name)
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown or not scopes:
         raise ValidationError(
