@@ -471,3 +471,12 @@ def test_deleting_a_holder_of_another_account_is_a_404(api):
     assert response.json()["code"] == "holder_not_found"
     assert api("DELETE", f"/accounts/{other.pk}/holders/not-hex!").status_code == 404
     assert Holder.objects.count() == 1
+
+
+def test_search_page_costs_the_same_queries_whatever_its_size(api, django_assert_num_queries):
+    for _ in range(30):
+        AccountFactory()
+    api("GET", "/accounts?to=1")  # marks the key as used, so the next calls do not write
+    # key lookup, count, page
+    with django_assert_num_queries(3):
+        assert len(api("GET", "/accounts?from=1&to=30").json()["data"]) == 30

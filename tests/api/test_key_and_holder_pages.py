@@ -144,3 +144,15 @@ def test_viewer_sees_holders_but_cannot_change_them(viewer_client):
         viewer_client.post(f"/accounts/{account.pk}/holders/{holder.pk}/remove/").status_code == 403
     )
     assert Holder.objects.count() == 1
+
+
+def test_api_key_list_runs_the_same_queries_for_many_keys(
+    manager_client, django_assert_max_num_queries
+):
+    for number in range(15):
+        call_command(
+            "create_api_key", f"Key {number}", scopes="read", stdout=StringIO(), verbosity=0
+        )
+    with django_assert_max_num_queries(8):
+        response = manager_client.get("/api-keys/")
+    assertContains(response, "Key 14")
