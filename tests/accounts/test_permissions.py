@@ -105,3 +105,19 @@ def test_unknown_account_shows_the_not_found_page(manager_client):
     response = manager_client.get(reverse("accounts:detail", args=["no-such-account"]))
     assert response.status_code == 404
     assert "The page or account you asked for does not exist." in response.content.decode()
+
+
+def test_wrong_password_is_told_on_the_login_page(client, manager):
+    response = client.post(reverse("login"), {"username": "manager", "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password." in response.content.decode()
+
+
+def test_server_error_page_renders_without_a_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page
+    assert "Nothing you submitted was half-saved" in page
