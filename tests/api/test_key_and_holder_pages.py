@@ -156,3 +156,24 @@ def test_api_key_list_runs_the_same_queries_for_many_keys(
     with django_assert_max_num_queries(8):
         response = manager_client.get("/api-keys/")
     assertContains(response, "Key 14")
+
+
+def test_every_api_change_shows_in_the_account_history_page(api, manager, client):
+    """The issue's story: open, change limit and tolerance, find, add a holder, close."""
+    account_id = api(
+        "POST",
+        "/accounts",
+        {"document": "529.982.247-25", "email": "maria@example.com", "creditLimit": "3000"},
+    ).json()["id"]
+    api("PUT", f"/accounts/{account_id}/creditlimit", {"value": 5500})
+    api("PUT", f"/accounts/{account_id}/tolerance", {"value": 0.1})
+    assert api("GET", "/accounts?email=maria@example.com").json()["data"][0]["id"] == account_id
+    api("POST", f"/accounts/{account_id}/holders", {"claims": {"email": "joao@example.com"}})
+    api("DELETE", f"/accounts/{account_id}")
+
+    client.force_login(manager)
+    page = client.get(f"/accounts/{account_id}/")
+    history = page.content.decode().split('id="history"')[1]
+    assert history.count("API key ERP") == 5
+    for text in ["Account opened", "5,500.00", "10%", "Holder joao@example.com added.", "Closed"]:
+        assert text in history, text
