@@ -11,14 +11,16 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.factories import valid_cpf
+from tests.imports.conftest import recreate_staff_groups
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, transactional_db):
     # Uploads queue their work for a real worker, which the test runs when it wants to.
     settings.TASKS = DATABASE_TASKS
+    recreate_staff_groups()
 
 
 def run_worker() -> None:

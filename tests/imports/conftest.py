@@ -1,6 +1,7 @@
 """Fixtures for the import tests: write a CSV, upload it as staff would, confirm it."""
 
 import csv
+import importlib
 import io
 
 import pytest
@@ -59,3 +60,15 @@ def row_errors(job: ImportJob) -> list[tuple[int, str, str]]:
     return list(
         job.row_errors.order_by("row_number", "id").values_list("row_number", "column", "message")
     )
+
+
+def recreate_staff_groups() -> None:
+    """A browser test's flush (transactional_db) empties every table, the data migration's
+    staff groups included: put them back before logging in."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    # The cache still holds the content types the flush deleted.
+    ContentType.objects.clear_cache()
+    staff_groups = importlib.import_module("accounts.migrations.0002_staff_groups")
+    staff_groups.create_groups(apps, None)
