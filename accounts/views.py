@@ -19,6 +19,7 @@ from .pagination import AccountPaginator
 from .templatetags.credit import money
 
 LIST_FILTERS = ("q", "status", "document_type")
+HISTORY_SHOWN = 100  # newest changes on the account page; older ones stay in the database
 
 
 def form_source(request) -> ChangeSource:
@@ -124,7 +125,8 @@ class AccountDetailView(StaffPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = selectors.account_history(account=self.object)
+        context["history"] = selectors.account_history(account=self.object, limit=HISTORY_SHOWN)
+        context["history_is_cut"] = len(context["history"]) == HISTORY_SHOWN
         return context
 
 

@@ -101,3 +101,65 @@ def test_closed_account_cannot_be_reopened():
         rules.check_status_change("Closed", "Open")
     assert error.value.code == "reopen_refused"
     rules.check_status_change("Open", "Closed")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("cpf", "CPF"), (" Cnpj ", "CNPJ"), ("OTHER", "Other")]
+)
+def test_document_type_is_accepted_in_any_case(raw, expected):
+    assert rules.clean_document_type(raw) == expected
+
+
+def test_unknown_document_type_is_named_in_the_message():
+    with pytest.raises(ValidationError) as error:
+        rules.clean_document_type("RG")
+    assert error.value.messages == ["Unknown document type “RG”: use CPF, CNPJ or Other."]
+
+
+@pytest.mark.parametrize(
+    ("document_type", "raw", "code"),
+    [
+        ("CNPJ", "11.111.111/1111-11", "cnpj_invalid_check_digits"),
+        ("CNPJ", "12.ABC.345/01DE-36", "cnpj_invalid_check_digits"),
+        ("CNPJ", "12.ABC.345/01DE-3!", "cnpj_invalid_length"),
+        ("CPF", "000.000.000-00", "cpf_invalid_check_digits"),
+    ],
+)
+def test_more_invalid_documents_found_in_real_files(document_type, raw, code):
+    with pytest.raises(ValidationError) as error:
+        rules.clean_document(document_type, raw)
+    assert error.value.code == code
+
+
+def test_a_document_of_the_wrong_length_is_shown_as_stored():
+    assert rules.format_document("CPF", "123") == "123"
+    assert rules.format_document("Other", "AB-123") == "AB-123"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("-0.01", "tolerance_negative"), ("0.00001", "tolerance_too_precise"), ("x", "not_a_number")],
+)
+def test_bad_tolerances_are_rejected(raw, code):
+    with pytest.raises(ValidationError) as error:
+        rules.clean_tolerance(raw)
+    assert error.value.code == code
+
+
+def test_tolerance_far_above_one_gets_no_misleading_hint():
+    with pytest.raises(ValidationError) as error:
+        rules.clean_tolerance("250")
+    assert error.value.messages == ["The tolerance is a fraction between 0 and 1 (0.05 = 5%)."]
+
+
+def test_status_is_accepted_in_any_case_and_unknown_one_named():
+    assert rules.clean_status("closed") == "Closed"
+    with pytest.raises(ValidationError) as error:
+        rules.clean_status("Frozen")
+    assert error.value.messages == ["Unknown status “Frozen”: use Open or Closed."]
+
+
+def test_duplicate_open_account_error_names_the_existing_account():
+    error = rules.duplicate_open_account_error(field="document", existing_id="acc-42")
+    assert error.code == "duplicate_open_account"
+    assert error.messages == ["An open account with this document already exists (account acc-42)."]

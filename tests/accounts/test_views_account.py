@@ -287,3 +287,38 @@ def test_invalid_store_settings_are_not_saved(manager_client, changes, field, me
     assert response.context["form"].errors == {field: [message]}
     store = StoreSettings.load()
     assert (store.currency_code, store.default_credit_limit) == ("BRL", Decimal("100.00"))
+
+
+def test_account_page_queries_do_not_grow_with_its_history(
+    viewer_client, manager, django_assert_max_num_queries
+):
+    from accounts import services
+    from accounts.history import ChangeSource
+
+    account = AccountFactory()
+    source = ChangeSource(channel=Channel.FORM, label="manager", user_id=manager.pk)
+    for limit in range(1, 31):
+        services.change_account(account_id=account.pk, source=source, credit_limit=limit)
+    viewer_client.get(detail_url(account))
+    # session, user, permissions (2), account, store settings, history, holders
+    with django_assert_max_num_queries(9):
+        response = viewer_client.get(detail_url(account))
+    assert len(response.context["history"]) == 31
+    assertNotContains(response, "Only the newest")
+
+
+def test_account_page_says_when_older_history_is_left_out(viewer_client, manager, monkeypatch):
+    from accounts import services, views
+    from accounts.history import ChangeSource
+
+    monkeypatch.setattr(views, "HISTORY_SHOWN", 2)
+    account = AccountFactory(credit_limit=1)
+    source = ChangeSource(channel=Channel.FORM, label="manager", user_id=manager.pk)
+    for limit in [2, 3]:
+        services.change_account(account_id=account.pk, source=source, credit_limit=limit)
+    response = viewer_client.get(detail_url(account))
+    assert [entry.changes[0].new for entry in response.context["history"]] == [
+        Decimal("3.00"),
+        Decimal("2.00"),
+    ]
+    assertContains(response, "Only the newest 2 changes are shown.")
