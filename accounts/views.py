@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -44,6 +45,10 @@ def duplicate_account_ids(error: ValidationError) -> list[str]:
 class StaffPermissionMixin(PermissionRequiredMixin):
     raise_exception = True  # logged-in staff without the permission get the 403 page
 
+    @cached_property
+    def store_settings(self) -> StoreSettings:
+        return StoreSettings.load()
+
 
 class AccountListView(StaffPermissionMixin, ListView):
     permission_required = "accounts.view_account"
@@ -60,9 +65,12 @@ class AccountListView(StaffPermissionMixin, ListView):
             ordering=params.get("sort", ""),
         )
 
+    @cached_property
+    def is_filtered(self) -> bool:
+        return any(self.request.GET.get(name, "").strip() for name in LIST_FILTERS)
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        is_filtered = any(self.request.GET.get(name, "").strip() for name in LIST_FILTERS)
-        return AccountPaginator(queryset, per_page, unfiltered=not is_filtered, **kwargs)
+        return AccountPaginator(queryset, per_page, unfiltered=not self.is_filtered, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # get_page: a stale or hand-typed ?page= shows the nearest page instead of a 404.
@@ -80,7 +88,7 @@ class AccountListView(StaffPermissionMixin, ListView):
             status=params.get("status", ""),
             document_type=params.get("document_type", ""),
             sort=params.get("sort", ""),
-            is_filtered=any(params.get(name, "").strip() for name in LIST_FILTERS),
+            is_filtered=self.is_filtered,
             filter_querystring=without_page.urlencode(),
             status_choices=AccountStatus.choices,
             document_type_choices=DocumentType.choices,
@@ -99,7 +107,7 @@ class AccountCreateView(StaffPermissionMixin, FormView):
     template_name = "accounts/account_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "store_settings": StoreSettings.load()}
+        return {**super().get_form_kwargs(), "store_settings": self.store_settings}
 
     def form_valid(self, form):
         try:
@@ -109,7 +117,7 @@ class AccountCreateView(StaffPermissionMixin, FormView):
             return self.render_to_response(
                 self.get_context_data(form=form, duplicate_ids=duplicate_account_ids(error))
             )
-        currency = StoreSettings.load().currency_code
+        currency = self.store_settings.currency_code
         messages.success(
             self.request,
             _("Account for %(email)s opened with a credit limit of %(limit)s.")
@@ -152,7 +160,7 @@ class AccountChangeView(OpenAccountActionMixin, FormView):
     template_name = "accounts/account_change.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "store_settings": StoreSettings.load()}
+        return {**super().get_form_kwargs(), "store_settings": self.store_settings}
 
     def get_initial(self):
         return {
@@ -193,11 +201,11 @@ class StoreSettingsView(StaffPermissionMixin, FormView):
     template_name = "accounts/store_settings.html"
 
     def get_form_kwargs(self):
-        currency_code = StoreSettings.load().currency_code
+        currency_code = self.store_settings.currency_code
         return {**super().get_form_kwargs(), "currency_code": currency_code}
 
     def get_initial(self):
-        store_settings = StoreSettings.load()
+        store_settings = self.store_settings
         return {
             "currency_code": store_settings.currency_code,
             "default_credit_limit": store_settings.default_credit_limit,
