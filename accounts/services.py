@@ -424,7 +424,7 @@ def revoke_api_key(*, api_key_id: int) -> ApiKey:
 # --- Bulk path (CSV import) ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BulkAccountWrite:
     """One account a bulk write inserts or overwrites, already cleaned by rules.py.
 
@@ -450,25 +450,6 @@ def _columns(model, names: list[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in names]
 
 
-def _insert_rows(sql_prefix: str, sql_suffix: str, width: int, rows: list[tuple]) -> None:
-    if not rows:
-        return
-    one_row = "(" + ", ".join(["%s"] * width) + ")"
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # SQLite re-runs one prepared statement per row in C: the fastest path there.
-            cursor.executemany(f"{sql_prefix} {one_row} {sql_suffix}", rows)
-            return
-        # Elsewhere, multi-row VALUES: one round trip per chunk, within the parameter limit.
-        per_statement = max(1, min(1000, 65000 // width))
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            values = ", ".join([one_row] * len(chunk))
-            cursor.execute(
-                f"{sql_prefix} {values} {sql_suffix}", [value for row in chunk for value in row]
-            )
-
-
 def bulk_write_accounts(
     *, writes: list[BulkAccountWrite], channel: str, user_id: int | None, when
 ) -> None:
@@ -484,6 +465,9 @@ def bulk_write_accounts(
     ORM itself would send.
     """
     if not writes:
+        return
+    if connection.vendor == "postgresql":
+        _bulk_write_through_copy(writes=writes, channel=channel, user_id=user_id, when=when)
         return
     quote = connection.ops.quote_name
     table = quote(Account._meta.db_table)
@@ -508,16 +492,13 @@ def bulk_write_accounts(
         )
         for write in writes
     ]
-    updated = _columns(Account, _BULK_FIELDS[1:] + ["updated_at"])
-    version = quote(Account._meta.get_field("version").column)
-    _insert_rows(
-        f"INSERT INTO {table} ({', '.join(quote(name) for name in account_columns)}) VALUES",
-        f"ON CONFLICT ({quote('id')}) DO UPDATE SET "
-        + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in updated)
-        + f", {version} = {table}.{version} + 1",
-        len(account_columns),
-        account_rows,
-    )
+    # SQLite runs one prepared statement per row in C: executemany is its fastest path.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(quote(name) for name in account_columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(account_columns))}) {_upsert_clause(table)}",
+            account_rows,
+        )
 
     historical = Account.history.model
     history_names = _BULK_FIELDS + [
@@ -556,13 +537,80 @@ def bulk_write_accounts(
             )
         )
     history_columns = _columns(historical, history_names)
-    _insert_rows(
-        f"INSERT INTO {quote(historical._meta.db_table)} "
-        f"({', '.join(quote(name) for name in history_columns)}) VALUES",
-        "",
-        len(history_columns),
-        history_rows,
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(name) for name in history_columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(history_columns))})",
+            history_rows,
+        )
+
+
+def _upsert_clause(table: str) -> str:
+    """Overwrite the writable fields of an existing account and bump its version."""
+    quote = connection.ops.quote_name
+    updated = _columns(Account, _BULK_FIELDS[1:] + ["updated_at"])
+    version = quote(Account._meta.get_field("version").column)
+    return (
+        f"ON CONFLICT ({quote(Account._meta.pk.column)}) DO UPDATE SET "
+        + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in updated)
+        + f", {version} = {table}.{version} + 1"
     )
+
+
+def _bulk_write_through_copy(
+    *, writes: list[BulkAccountWrite], channel: str, user_id: int | None, when
+) -> None:
+    """PostgreSQL: COPY the rows into a scratch table, upsert from it, then write each
+    history row as a copy of the account row just written (so it cannot disagree)."""
+    quote = connection.ops.quote_name
+    table = quote(Account._meta.db_table)
+    historical = Account.history.model
+    fields = _columns(Account, _BULK_FIELDS)
+    scratch = "import_account_rows"
+    fixed = _columns(Account, ["balance", "pre_authorized_credit", "created_at", "updated_at"])
+    snapshot = fields + fixed
+    history = _columns(historical, ["history_date", "history_type", "history_user"])
+    history += _columns(historical, ["history_channel", "history_source"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {', '.join(quote(name) for name in fields)}, "
+            f"''::varchar(1) AS history_type, ''::varchar(200) AS history_source "
+            f"FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
+            for write in writes:
+                copy.write_row(
+                    (
+                        write.account_id,
+                        write.email,
+                        write.document_type,
+                        write.document,
+                        write.credit_limit,
+                        write.tolerance,
+                        write.status,
+                        "~" if write.current else "+",
+                        write.history_source[:200],
+                    )
+                )
+        columns = ", ".join(quote(name) for name in fields)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, {', '.join(quote(name) for name in fixed)}, "  # noqa: S608
+            f"{quote('version')}) SELECT {columns}, 0, 0, %s, %s, 1 FROM {scratch} "
+            f"{_upsert_clause(table)}",
+            [when, when],
+        )
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(name) for name in snapshot + history)}) "
+            f"SELECT {', '.join('account.' + quote(name) for name in snapshot)}, "
+            f"%s, rows.history_type, %s, %s, rows.history_source "
+            f"FROM {table} account JOIN {scratch} rows "
+            f"ON account.{quote('id')} = rows.{quote('id')}",
+            [when, user_id, channel],
+        )
 
 
 CURRENCY_CODE_MESSAGE = _("Enter the currency's 3-letter ISO 4217 code, e.g. BRL, USD or EUR.")

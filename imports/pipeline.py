@@ -81,7 +81,7 @@ class Action:
     CLOSE = "close"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ParsedRow:
     """One data row of the file: its spreadsheet number and the raw text of each field."""
 
@@ -90,7 +90,7 @@ class ParsedRow:
     extra_cells: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RowError:
     row_number: int
     column: str
@@ -109,7 +109,7 @@ class RowError:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Change:
     """What one valid row will do to one account (a line of the plan)."""
 
@@ -186,13 +186,13 @@ def parse_rows(
     width = len(file_format.header)
     unquote = columns.strip_neutralizing_quote
     for row_number, cells in records:
-        values = {
-            name: unquote(cells[position].strip())
-            for position, name in positions
-            if position < len(cells)
-        }
-        extra = sum(1 for cell in cells[width:] if cell.strip())
-        yield ParsedRow(row_number=row_number, values=values, extra_cells=extra)
+        count = len(cells)
+        values = {name: cells[position].strip() for position, name in positions if position < count}
+        for name, value in values.items():
+            if value[:1] == "'":
+                values[name] = unquote(value)
+        extra = sum(1 for cell in cells[width:] if cell.strip()) if count > width else 0
+        yield ParsedRow(row_number, values, extra)
 
 
 class SeenKeys:

@@ -1,5 +1,7 @@
 """The real django-tasks-db worker picks up an upload, validates it, and applies it."""
 
+from unittest import mock
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -18,7 +20,12 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 def test_db_worker_validates_and_applies_an_upload(manager, django_capture_on_commit_callbacks):
     # The worker runs in this thread, on this test's connection: it sees the queued task
     # that the on_commit callback (fired by the capture below) wrote to the task table.
-    with override_settings(TASKS=DATABASE_TASKS):
+    # Its connection check would close that connection (it is inside the test's
+    # transaction), so it is switched off.
+    with (
+        override_settings(TASKS=DATABASE_TASKS),
+        mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+    ):
         content = csv_bytes([["", "worker@example.com", valid_cpf(42), "CPF", "300", "", ""]])
         with django_capture_on_commit_callbacks(execute=True):
             job = services.create_import_job(
