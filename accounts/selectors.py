@@ -44,7 +44,9 @@ def search_accounts(
     Unknown status or document type values are ignored rather than matching nothing.
     """
     accounts = Account.objects.all()
-    query = query.strip()
+    # No stored value can hold a NUL (PostgreSQL refuses it in text), so it only ever
+    # comes from a mangled paste; dropping it keeps the lookup from failing.
+    query = query.replace("\x00", "").strip()
     if query:
         condition = Q(pk=query) | Q(email=query.lower())
         compact = _document_punctuation.sub("", query).upper()
@@ -59,7 +61,7 @@ def search_accounts(
     if document_type in DocumentType.values:
         accounts = accounts.filter(document_type=document_type)
     if email:
-        accounts = accounts.filter(email=email.strip().lower())
+        accounts = accounts.filter(email=email.replace("\x00", "").strip().lower())
     return accounts.order_by(*ordering_for(ordering))
 
 

@@ -7,6 +7,7 @@ in rules.py / services.py. Each view names the permission it needs (403 otherwis
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -27,6 +28,12 @@ def form_source(request) -> ChangeSource:
     return ChangeSource(
         channel=Channel.FORM, label=request.user.get_username(), user_id=request.user.pk
     )
+
+
+def get_account_or_404(pk: str) -> Account:
+    if "\x00" in pk:  # PostgreSQL cannot even compare it: no account has such an id
+        raise Http404
+    return get_object_or_404(Account, pk=pk)
 
 
 def duplicate_account_ids(error: ValidationError) -> list[str]:
@@ -131,6 +138,9 @@ class AccountDetailView(StaffPermissionMixin, DetailView):
     model = Account
     template_name = "accounts/account_detail.html"
 
+    def get_object(self, queryset=None):
+        return get_account_or_404(self.kwargs["pk"])
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = selectors.account_history(account=self.object, limit=HISTORY_SHOWN)
@@ -144,7 +154,7 @@ class OpenAccountActionMixin(StaffPermissionMixin):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.account = get_object_or_404(Account, pk=kwargs["pk"])
+        self.account = get_account_or_404(kwargs["pk"])
         if not self.account.is_open:
             messages.info(request, _("This account is closed: it can no longer be changed."))
             return redirect(self.account)

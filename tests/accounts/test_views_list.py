@@ -212,3 +212,14 @@ def test_small_table_is_counted_exactly_even_with_an_estimate(viewer_client, db,
     AccountFactory.create_batch(2)
     monkeypatch.setattr(pagination.selectors, "estimated_account_count", lambda: 1_500)
     assertContains(viewer_client.get(LIST_URL), "2 accounts")
+
+
+def test_garbage_in_the_address_is_answered_not_a_server_error(client, manager, three_accounts):
+    """A NUL byte cannot be compared by PostgreSQL; pasted junk must not become a 500."""
+    client.force_login(manager)
+    garbage = {"q": "ana@example.com\x00", "status": "\x00", "document_type": "\x00"}
+    response = client.get(LIST_URL, {**garbage, "sort": "\x00", "page": "\x00"})
+    assert response.status_code == 200
+    assert listed_emails(response) == ["ana@example.com"]
+    for url in ["/accounts/a%00b/", "/accounts/a%00b/change/", "/accounts/a%00b/close/"]:
+        assert client.get(url).status_code == 404
