@@ -4,13 +4,17 @@ Three stages, each streaming and batched so that memory stays flat and the numbe
 queries grows with rows / batch size, never with rows:
 
 - ``parse_rows``: the reader's records → ``ParsedRow`` (raw text per template field);
-- ``validate_file``: per batch, three lookups (accounts by id, open accounts by document,
-  open accounts by e-mail), every field rule from accounts/rules.py, the row semantics of
-  the template; the result is the *plan* — one line per row that changes something, with
-  the version of the account seen at preview — written to storage beside the upload;
-- ``apply_plan``: per batch, in one transaction, lock the target accounts, hold back rows
-  whose account changed since the preview (conflicts), write the rest in bulk through
-  accounts.services.bulk_write_accounts with their history rows.
+- ``validate_file``: per batch, at most three lookups (accounts by id; open accounts by the
+  documents and e-mails of rows that create an account or change those fields), every field
+  rule from accounts/rules.py, the row semantics of the template. The result is the *plan* —
+  one line per row that changes something, with the version of the account seen at
+  preview — written to storage beside the upload, plus the row errors;
+- ``apply_plan``: per batch, in one transaction, lock the accounts it updates, hold back
+  rows whose account changed since the preview (conflicts), write the rest in bulk through
+  accounts.services.bulk_write_accounts with their history rows; a unique-index refusal
+  (an account opened since the preview) sends the batch through a slower checked path.
+
+``error_report_rows`` streams the failing rows back, as uploaded, for the error report.
 """
 
 import csv
@@ -291,6 +295,8 @@ class _RowPlanner:
             old = by_id.get(cleaned.get("id", ""))
             if cleaned.get("document") and (old is None or cleaned["document"] != old["document"]):
                 documents.add(cleaned["document"])
+            elif old and cleaned.get("document_type", old["document_type"]) != old["document_type"]:
+                documents.add(old["document"])
             if cleaned.get("email") and (old is None or cleaned["email"] != old["email"]):
                 emails.add(cleaned["email"])
         open_by_document = {

@@ -209,3 +209,16 @@ def test_closing_through_a_file_is_counted_and_applied(upload, confirm):
 def test_neutralized_cells_from_an_export_are_read_back(upload, confirm):
     job = confirm(upload(csv_bytes([["", "'@odd@example.com", CPF, "CPF", "", "", ""]])))
     assert row_errors(job) == [(2, "Email", "“@odd@example.com” is not a valid e-mail address.")]
+
+
+def test_changing_only_the_document_type_is_checked_against_other_open_accounts(upload):
+    holder = AccountFactory(document_type="Other", document="52998224725")
+    account = AccountFactory(document="52998224725")
+    job = upload(csv_bytes([[account.pk, "", "", "other", "", "", ""]]))
+    assert row_errors(job) == [
+        (
+            2,
+            "Document",
+            f"An open account with this document already exists (account {holder.pk}).",
+        )
+    ]
