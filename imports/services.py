@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,9 +277,13 @@ def fail_stale_jobs() -> int:
     limit = stale_after()
     cutoff = timezone.now() - limit
     minutes = int(limit.total_seconds() // 60)
-    waiting = ImportJob.objects.filter(
-        status=Status.UPLOADED, created_at__lt=cutoff, heartbeat_at__isnull=True
-    ).update(
+    never_started = Q(status=Status.UPLOADED, created_at__lt=cutoff, heartbeat_at__isnull=True)
+    silent = Q(status__in=ImportJob.IN_PROGRESS, heartbeat_at__lt=cutoff)
+    # Pages call this on every view and progress poll: a read first, so they do not queue
+    # for SQLite's write lock behind a worker's batch when (as nearly always) nothing is stale.
+    if not ImportJob.objects.filter(never_started | silent).exists():
+        return 0
+    waiting = ImportJob.objects.filter(never_started).update(
         status=Status.FAILED,
         finished_at=timezone.now(),
         failure_reason=_(
@@ -287,10 +292,7 @@ def fail_stale_jobs() -> int:
         )
         % {"minutes": minutes},
     )
-    stopped = ImportJob.objects.filter(
-        status__in=[Status.UPLOADED, Status.VALIDATING, Status.IMPORTING],
-        heartbeat_at__lt=cutoff,
-    ).update(
+    stopped = ImportJob.objects.filter(silent).update(
         status=Status.FAILED,
         finished_at=timezone.now(),
         failure_reason=_(
