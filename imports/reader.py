@@ -195,6 +195,15 @@ def _map_header(header: list[str]) -> tuple[tuple[str | None, ...], dict[str, st
             notes.append(_("The Errors column of an error report was ignored."))
             continue
         field_name = columns.match_header(name)
+        if field_name is None and "@" in name:
+            raise FileRejected(
+                _(
+                    "The first row looks like an account (“%(name)s”), not the header. Add the "
+                    "template's header row above it: %(columns)s."
+                )
+                % {"name": name, "columns": ", ".join(columns.template_header())},
+                code="missing_header",
+            )
         if field_name is None:
             suggestion = _suggestion(name)
             message = _("Unknown column “%(name)s” (column %(letter)s).") % {

@@ -134,3 +134,8 @@ def test_crlf_file_with_quoted_line_break_keeps_spreadsheet_row_numbers(upload):
     assert list(job.row_errors.values_list("row_number", "column", "message")) == [
         (3, "Email", "“not-an-email” is not a valid e-mail address.")
     ]
+
+
+def test_file_without_its_header_row_is_told_to_add_it(upload):
+    job = upload(csv_bytes([ROW[1:4]], header=None))
+    assert_rejected(job, "The first row looks like an account (“ana@example.com”), not the header.")
