@@ -122,11 +122,32 @@ class AccountCreateForm(forms.Form):
         cleaned = super().clean()
         document_type = cleaned.get("document_type")
         if document_type and "document" in cleaned:
+            typed = cleaned["document"]
             try:
-                cleaned["document"] = rules.clean_document(document_type, cleaned["document"])
+                cleaned["document"] = rules.clean_document(document_type, typed)
             except forms.ValidationError as error:
                 self.add_error("document", error)
+                hint = _other_document_type_hint(document_type, typed)
+                if hint:
+                    self.add_error("document", hint)
         return cleaned
+
+
+def _other_document_type_hint(chosen_type: str, document: str) -> forms.ValidationError | None:
+    """The commonest slip at the counter: a CNPJ typed with CPF still selected, or the reverse."""
+    for other_type in (DocumentType.CPF, DocumentType.CNPJ):
+        if other_type == chosen_type:
+            continue
+        try:
+            rules.clean_document(other_type, document)
+        except forms.ValidationError:
+            continue
+        return forms.ValidationError(
+            _("This is a valid %(type)s: choose %(type)s as the document type."),
+            code="other_document_type",
+            params={"type": other_type},
+        )
+    return None
 
 
 class AccountChangeForm(forms.Form):

@@ -165,3 +165,32 @@ def test_settings_form_checks_the_default_limit_with_the_credit_limit_rule(db):
         data={"currency_code": "usd", "default_credit_limit": "-1"}, currency_code="BRL"
     )
     assert form.errors == {"default_credit_limit": ["The credit limit cannot be negative."]}
+
+
+@pytest.mark.parametrize(
+    ("document_type", "document", "messages"),
+    [
+        (
+            "CPF",
+            "11.222.333/0001-81",
+            [
+                "A CPF has 11 digits, for example 529.982.247-25.",
+                "This is a valid CNPJ: choose CNPJ as the document type.",
+            ],
+        ),
+        (
+            "CNPJ",
+            "529.982.247-25",
+            [
+                "A CNPJ has 14 characters, for example 11.222.333/0001-81 (the first 12 may be "
+                "letters since 2026; the last 2 are digits).",
+                "This is a valid CPF: choose CPF as the document type.",
+            ],
+        ),
+    ],
+)
+def test_a_valid_document_of_the_other_type_says_which_type_to_choose(
+    store, document_type, document, messages
+):
+    form = create_form(store, document_type=document_type, document=document)
+    assert form.errors == {"document": messages}
