@@ -13,6 +13,7 @@ from accounts.history import ChangeSource, Channel
 from accounts.models import Account
 from imports import pipeline, services
 from imports.models import ImportJob
+from imports.pipeline import apply as apply_stage
 from tests.factories import AccountFactory, valid_cpf
 from tests.imports.conftest import csv_bytes, row_errors
 
@@ -127,7 +128,7 @@ def test_worker_that_dies_while_applying_leaves_a_failed_job_that_retry_finishes
 ):
     settings.IMPORT_BATCH_SIZE = 2
     job = upload(csv_bytes(new_rows(5)))
-    real_write = pipeline._write
+    real_write = apply_stage._write
     calls = []
 
     def dying_write(job, batch, current, user_id):
@@ -136,7 +137,7 @@ def test_worker_that_dies_while_applying_leaves_a_failed_job_that_retry_finishes
             raise RuntimeError("worker killed")
         real_write(job, batch, current, user_id)
 
-    with mock.patch.object(pipeline, "_write", dying_write):
+    with mock.patch.object(apply_stage, "_write", dying_write):
         job = confirm(job)
     assert job.status == Status.FAILED
     assert "Applying stopped on an unexpected error (RuntimeError)" in job.failure_reason

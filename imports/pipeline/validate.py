@@ -1,161 +1,35 @@
-"""Rows → validated changes → applied batches: the import engine.
-
-Three stages, each streaming and batched so that memory stays flat and the number of
-queries grows with rows / batch size, never with rows:
-
-- ``parse_rows``: the reader's records → ``ParsedRow`` (raw text per template field);
-- ``validate_file``: per batch, at most three lookups (accounts by id; open accounts by the
-  documents and e-mails of rows that create an account or change those fields), every field
-  rule from accounts/rules.py, the row semantics of the template. The result is the *plan* —
-  one line per row that changes something, with the version of the account seen at
-  preview — written to storage beside the upload, plus the row errors;
-- ``apply_plan``: per batch, in one transaction, lock the accounts it updates, hold back
-  rows whose account changed since the preview (conflicts), write the rest in bulk through
-  accounts.services.bulk_write_accounts with their history rows; a unique-index refusal
-  (an account opened since the preview) sends the batch through a slower checked path.
-
-``error_report_rows`` streams the failing rows back, as uploaded, for the error report.
-"""
+"""Validation (the preview): every row through the rules, into a plan and row errors."""
 
 import csv
 import io
-import os
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
-from accounts.history import Channel
 from accounts.models import Account, AccountStatus, DocumentType, StoreSettings
-from accounts.services import BulkAccountWrite, bulk_write_accounts
 
-from . import columns, reader
-from .models import ImportJob, ImportRowError
-
-BATCH_SIZE = 2000  # rows per query round and per transaction; settings.IMPORT_BATCH_SIZE
-
-
-def configured_batch_size() -> int:
-    return getattr(settings, "IMPORT_BATCH_SIZE", BATCH_SIZE)
-
-
-SAMPLE_SIZE = 25
-ACCOUNT_VALUES = [
-    "id",
-    "email",
-    "document_type",
-    "document",
-    "credit_limit",
-    "tolerance",
-    "status",
-    "version",
-]
-CHANGE_FIELDS = ["email", "document_type", "document", "credit_limit", "tolerance", "status"]
-DOCUMENT_TYPES = tuple(DocumentType.values)
-
-
-def open_accounts_with(*, values: list[str], **lookup) -> Iterator[dict]:
-    """Open accounts matching an ``__in`` lookup, as dicts.
-
-    No ORDER BY and the status tested here rather than in SQL: otherwise SQLite's planner
-    walks the (status, created_at) index over every open account instead of the e-mail or
-    document index.
-    """
-    (values_in,) = lookup.values()
-    if not values_in:
-        return iter(())
-    fields = list(dict.fromkeys([*values, "status"]))
-    accounts = Account.objects.filter(**lookup).order_by().values(*fields)
-    return (account for account in accounts if account["status"] == AccountStatus.OPEN)
-
-
-class Action:
-    CREATE = "create"
-    UPDATE = "update"
-    CLOSE = "close"
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    """One data row of the file: its spreadsheet number and the raw text of each field."""
-
-    row_number: int
-    values: dict[str, str]
-    extra_cells: int = 0
-
-
-@dataclass(slots=True)
-class RowError:
-    row_number: int
-    column: str
-    value: str
-    message: str
-    code: str
-
-    def as_model(self, job: ImportJob) -> ImportRowError:
-        return ImportRowError(
-            job=job,
-            row_number=self.row_number,
-            column=self.column[:100],
-            value=self.value[:255],
-            message=self.message,
-            code=self.code[:50],
-        )
-
-
-@dataclass(slots=True)
-class Change:
-    """What one valid row will do to one account (a line of the plan)."""
-
-    row_number: int
-    action: str
-    account_id: str
-    version: int  # the account's version at preview; 0 for a new account
-    email: str
-    document_type: str
-    document: str
-    credit_limit: Decimal
-    tolerance: Decimal
-    status: str
-
-    def as_plan_line(self) -> list[str]:
-        return [
-            str(self.row_number),
-            self.action,
-            self.account_id,
-            str(self.version),
-            self.email,
-            self.document_type,
-            self.document,
-            str(self.credit_limit),
-            str(self.tolerance),
-            self.status,
-        ]
-
-    @classmethod
-    def from_plan_line(cls, line: list[str]) -> "Change":
-        return cls(
-            row_number=int(line[0]),
-            action=line[1],
-            account_id=line[2],
-            version=int(line[3]),
-            email=line[4],
-            document_type=line[5],
-            document=line[6],
-            credit_limit=Decimal(line[7]),
-            tolerance=Decimal(line[8]),
-            status=line[9],
-        )
+from .. import columns, reader
+from ..models import ImportJob, ImportRowError
+from .rows import (
+    ACCOUNT_VALUES,
+    CHANGE_FIELDS,
+    DOCUMENT_TYPES,
+    SAMPLE_SIZE,
+    Action,
+    Change,
+    ParsedRow,
+    RowError,
+    batched,
+    configured_batch_size,
+    open_accounts_with,
+)
+from .seen_keys import SeenKeys
 
 
 @dataclass
@@ -170,12 +44,6 @@ class ValidationResult:
     error_rows: int = 0
     matched_by_document: int = 0
     sample: list[dict] = field(default_factory=list)
-
-
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def parse_rows(
@@ -197,72 +65,6 @@ def parse_rows(
                 values[name] = unquote(value)
         extra = sum(1 for cell in cells[width:] if cell.strip()) if count > width else 0
         yield ParsedRow(row_number, values, extra)
-
-
-class SeenKeys:
-    """Which row of the file first used a key (an account, a document, an e-mail).
-
-    Small files stay in a dict; past ``memory_limit`` keys the table moves to a scratch
-    SQLite file on the worker's disk, so a million-row file does not grow the worker's memory.
-    """
-
-    def __init__(self, memory_limit: int = 200_000) -> None:
-        self.memory_limit = memory_limit
-        self._memory: dict[str, int] = {}
-        self._disk: sqlite3.Connection | None = None
-        self._path = ""
-        self._batch_known: dict[str, int] = {}
-        self._batch_new: dict[str, int] = {}
-
-    def prefetch(self, keys: Iterable[str]) -> None:
-        """Load the rows of a batch's keys (one query on the scratch file once spilled)."""
-        self._batch_new = {}
-        if self._disk is None:
-            self._batch_known = self._memory
-            return
-        wanted = list(set(keys))
-        self._batch_known = {}
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
-            placeholders = ",".join("?" * len(chunk))
-            self._batch_known.update(
-                self._disk.execute(
-                    f"SELECT key, row FROM seen WHERE key IN ({placeholders})",  # noqa: S608
-                    chunk,
-                )
-            )
-
-    def first_row(self, key: str) -> int | None:
-        return self._batch_new.get(key) or self._batch_known.get(key)
-
-    def add(self, key: str, row_number: int) -> None:
-        if self.first_row(key) is None:
-            self._batch_new[key] = row_number
-
-    def end_batch(self) -> None:
-        if self._disk is None:
-            self._memory.update(self._batch_new)
-            if len(self._memory) > self.memory_limit:
-                self._spill()
-        else:
-            self._disk.executemany("INSERT INTO seen VALUES (?, ?)", self._batch_new.items())
-        self._batch_new = {}
-
-    def _spill(self) -> None:
-        handle, self._path = tempfile.mkstemp(suffix=".sqlite3", prefix="import-keys-")
-        os.close(handle)
-        self._disk = sqlite3.connect(self._path)
-        self._disk.execute("PRAGMA journal_mode=OFF")
-        self._disk.execute("PRAGMA synchronous=OFF")
-        self._disk.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID")
-        self._disk.executemany("INSERT INTO seen VALUES (?, ?)", self._memory.items())
-        self._memory = {}
-
-    def close(self) -> None:
-        if self._disk is not None:
-            self._disk.close()
-            os.unlink(self._path)
-            self._disk = None
 
 
 class _RowPlanner:
@@ -748,243 +550,3 @@ def _extend_sample(sample: list[dict], new_entries: list[dict]) -> None:
             entry["action"] == Action.CLOSE and closures < SAMPLE_SIZE
         ):
             sample.append(entry)
-
-
-@dataclass
-class ApplyResult:
-    created: int = 0
-    updated: int = 0
-    closed: int = 0
-    conflicts: int = 0
-
-
-def read_plan(job: ImportJob) -> Iterator[Change]:
-    with job.plan.storage.open(job.plan.name, "rb") as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        for line in csv.reader(text):
-            yield Change.from_plan_line(line)
-
-
-def apply_plan(
-    job: ImportJob,
-    *,
-    batch_size: int | None = None,
-    on_batch: Callable[[int, ApplyResult], None] | None = None,
-) -> ApplyResult:
-    """Write the job's plan, one transaction per batch; conflicting rows become row errors.
-
-    ``on_batch(rows_done, result)`` runs inside each batch's transaction, so progress and
-    the written accounts commit together (a retry resumes after the last committed batch).
-    """
-    # Counts of batches a stopped worker already committed carry over to a retry.
-    result = ApplyResult(
-        created=job.created_count,
-        updated=job.updated_count,
-        closed=job.closed_count,
-        conflicts=job.conflict_count,
-    )
-    done = 0
-    user_id = job.confirmed_by_id or job.created_by_id
-    for batch in batched(read_plan(job), batch_size or configured_batch_size()):
-        done += len(batch)
-        if done <= job.rows_processed:
-            continue  # applied before the worker stopped: this is a retry
-        with transaction.atomic():
-            _apply_batch(job, batch, result, user_id)
-            if on_batch:
-                on_batch(done, result)
-    return result
-
-
-def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_id) -> None:
-    update_ids = [change.account_id for change in batch if change.action != Action.CREATE]
-    # Locked until the batch commits: nobody changes them between this check and the write.
-    current = {
-        account["id"]: account
-        for account in Account.objects.select_for_update()
-        .filter(pk__in=update_ids)
-        .order_by()
-        .values(*ACCOUNT_VALUES, "balance", "pre_authorized_credit", "created_at")
-    }
-    conflicts: list[RowError] = []
-    changed_since = [
-        change
-        for change in batch
-        if change.action != Action.CREATE
-        and (
-            change.account_id not in current
-            or current[change.account_id]["version"] != change.version
-        )
-    ]
-    if changed_since:
-        conflicts.extend(_changed_since_preview(changed_since))
-        skipped = {change.row_number for change in changed_since}
-        batch = [change for change in batch if change.row_number not in skipped]
-    try:
-        # Optimistic: the unique indexes on open e-mails and documents refuse any account
-        # opened since the preview, so the usual batch needs no look-up before its write.
-        with transaction.atomic():
-            _write(job, batch, current, user_id)
-    except IntegrityError:
-        clashing = _clashing_with_new_accounts(batch)
-        conflicts.extend(clashing)
-        skipped = {error.row_number for error in clashing}
-        batch = [change for change in batch if change.row_number not in skipped]
-        try:
-            with transaction.atomic():
-                _write(job, batch, current, user_id)
-        except IntegrityError:
-            # Another writer raced this very batch: hold it back rather than guess.
-            message = _(
-                "An account was opened or changed by someone else while this row was being "
-                "imported; it was not applied. Upload the file again to apply it."
-            )
-            conflicts.extend(
-                RowError(change.row_number, "", change.account_id, message, "conflict")
-                for change in batch
-            )
-            batch = []
-    ImportRowError.objects.bulk_create([error.as_model(job) for error in conflicts])
-    result.conflicts += len(conflicts)
-    for change in batch:
-        if change.action == Action.CREATE:
-            result.created += 1
-        elif change.action == Action.CLOSE:
-            result.closed += 1
-        else:
-            result.updated += 1
-
-
-def _write(job: ImportJob, batch: list[Change], current: dict, user_id) -> None:
-    label = _("Import #%(job)s row %(row)s")
-    bulk_write_accounts(
-        writes=[
-            BulkAccountWrite(
-                account_id=change.account_id,
-                email=change.email,
-                document_type=change.document_type,
-                document=change.document,
-                credit_limit=change.credit_limit,
-                tolerance=change.tolerance,
-                status=change.status,
-                history_source=label % {"job": job.pk, "row": change.row_number},
-                current=current.get(change.account_id),
-            )
-            for change in batch
-        ],
-        channel=Channel.IMPORT,
-        user_id=user_id,
-        when=timezone.now(),
-    )
-
-
-def _changed_since_preview(changes: list[Change]) -> list[RowError]:
-    """Conflicts for rows whose account changed after the preview, saying who changed it."""
-    last_change: dict[str, dict] = {}
-    for record in (
-        Account.history.filter(id__in=[change.account_id for change in changes])
-        .order_by("id", "-history_date", "-history_id")
-        .values("id", "history_date", "history_user__username", "history_channel")
-    ):
-        last_change.setdefault(record["id"], record)
-    errors = []
-    for change in changes:
-        record = last_change.get(change.account_id)
-        who = ""
-        if record:
-            who = " " + _("(last change %(when)s by %(user)s, %(channel)s)") % {
-                "when": timezone.localtime(record["history_date"]).strftime("%Y-%m-%d %H:%M"),
-                "user": record["history_user__username"] or _("the system"),
-                "channel": Channel(record["history_channel"]).label,
-            }
-        message = _(
-            "Account %(id)s was changed after the preview%(who)s; this row was not applied so "
-            "that change is not overwritten. Check the account, then upload the row again if "
-            "it is still right."
-        ) % {"id": change.account_id, "who": who}
-        errors.append(RowError(change.row_number, "", change.account_id, message, "conflict"))
-    return errors
-
-
-def _clashing_with_new_accounts(batch: list[Change]) -> list[RowError]:
-    """Rows whose e-mail or document an account opened since the preview now holds."""
-    opening = [change for change in batch if change.status == AccountStatus.OPEN]
-    email_holders = {
-        account["email"]: account["id"]
-        for account in open_accounts_with(
-            email__in={change.email for change in opening}, values=["id", "email"]
-        )
-    }
-    document_holders = {
-        (account["document_type"], account["document"]): account["id"]
-        for account in open_accounts_with(
-            document__in={change.document for change in opening if change.document},
-            values=["id", "document_type", "document"],
-        )
-    }
-    errors = []
-    for change in opening:
-        for name, holder in (
-            ("email", email_holders.get(change.email)),
-            ("document", document_holders.get((change.document_type, change.document))),
-        ):
-            if holder is not None and holder != change.account_id:
-                message = rules.duplicate_open_account_error(field=name, existing_id=holder)
-                errors.append(
-                    RowError(
-                        change.row_number,
-                        "",
-                        change.account_id,
-                        " ".join(message.messages)
-                        + " "
-                        + _("It was opened after the preview; this row was not applied."),
-                        "conflict",
-                    )
-                )
-                break
-    return errors
-
-
-def error_report_rows(job: ImportJob) -> Iterator[list[str]]:
-    """The file's header and its failing rows as uploaded, each with an Errors column.
-
-    Streams the stored file and the job's errors (both in row order) side by side, so a
-    report of a million rows costs no more memory than one of ten.
-    """
-    errors = job.row_errors.order_by("row_number", "id").values_list(
-        "row_number", "column", "message"
-    )
-    pending = iter(errors.iterator(chunk_size=2000))
-    next_error = next(pending, None)
-    with job.file.storage.open(job.file.name, "rb") as binary:
-        records = reader.iter_records(
-            binary, encoding=job.encoding, delimiter=job.delimiter, include_header=True
-        )
-        header: list[str] | None = None
-        kept: list[int] = []
-        for row_number, cells in records:
-            if header is None:
-                header = cells
-                # A previous report's Errors column is replaced, not repeated.
-                kept = [
-                    position
-                    for position, cell in enumerate(header)
-                    if cell.strip().lower() != reader.ERRORS_COLUMN.lower()
-                ]
-                yield [columns.neutralize_cell(header[position]) for position in kept] + [
-                    reader.ERRORS_COLUMN
-                ]
-                continue
-            messages = []
-            while next_error is not None and next_error[0] <= row_number:
-                if next_error[0] == row_number:
-                    column, message = next_error[1], next_error[2]
-                    messages.append(f"{column}: {message}" if column else message)
-                next_error = next(pending, None)
-            if messages:
-                yield [
-                    columns.neutralize_cell(cells[position] if position < len(cells) else "")
-                    for position in kept
-                ] + [columns.neutralize_cell(" | ".join(messages))]
-            if next_error is None:
-                break
