@@ -426,11 +426,7 @@ def revoke_api_key(*, api_key_id: int) -> ApiKey:
 
 @dataclass(slots=True)
 class BulkAccountWrite:
-    """One account a bulk write inserts or overwrites, already cleaned by rules.py.
-
-    ``current`` is the locked row being overwritten (None for a new account): its balance,
-    reserved credit and opening date go unchanged into the history row.
-    """
+    """One account a bulk write inserts (``is_new``) or overwrites, cleaned by rules.py."""
 
     account_id: str
     email: str
@@ -440,10 +436,11 @@ class BulkAccountWrite:
     tolerance: Decimal
     status: str
     history_source: str
-    current: dict | None = None
+    is_new: bool
 
 
 _BULK_FIELDS = ["id", "email", "document_type", "document", "credit_limit", "tolerance", "status"]
+_SCRATCH_TABLE = "import_account_rows"
 
 
 def _columns(model, names: list[str]) -> list[str]:
@@ -459,23 +456,24 @@ def bulk_write_accounts(
     checked duplicates, and locked (select_for_update) the rows it overwrites, inside the
     transaction it runs this in. Versions are bumped so later imports see the change.
 
+    The rows go into a scratch table (COPY on PostgreSQL, executemany on SQLite), then two
+    statements do the rest: an upsert into the accounts, and the history rows as copies of
+    the account rows just written, so history cannot disagree with what was stored.
     Why SQL and not ``bulk_create``: building a model instance and preparing each field in
-    Python costs more than the database work itself at 100,000 rows (see bench/). Column
-    names come from the models' ``_meta``, and values are the cleaned Python values the
-    ORM itself would send.
+    Python costs more than the database work itself at 100,000 rows (see bench/). Table and
+    column names come from the models' ``_meta``.
     """
     if not writes:
         return
-    if connection.vendor == "postgresql":
-        _bulk_write_through_copy(writes=writes, channel=channel, user_id=user_id, when=when)
-        return
     quote = connection.ops.quote_name
     table = quote(Account._meta.db_table)
-    fixed = ["balance", "pre_authorized_credit", "created_at", "updated_at", "version"]
-    account_columns = _columns(Account, _BULK_FIELDS + fixed)
-    db_when = connection.ops.adapt_datetimefield_value(when)
-    zero = Decimal("0")
-    account_rows = [
+    historical = Account.history.model
+    fields = [quote(name) for name in _columns(Account, _BULK_FIELDS)]
+    fixed = _columns(Account, ["balance", "pre_authorized_credit", "created_at", "updated_at"])
+    snapshot = fields + [quote(name) for name in fixed]
+    history = _columns(historical, ["history_date", "history_type", "history_user"])
+    history += _columns(historical, ["history_channel", "history_source"])
+    rows = [
         (
             write.account_id,
             write.email,
@@ -484,66 +482,47 @@ def bulk_write_accounts(
             write.credit_limit,
             write.tolerance,
             write.status,
-            zero,
-            zero,
-            db_when,
-            db_when,
-            1,
+            "+" if write.is_new else "~",
+            write.history_source[:200],
         )
         for write in writes
     ]
-    # SQLite runs one prepared statement per row in C: executemany is its fastest path.
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(quote(name) for name in account_columns)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(account_columns))}) {_upsert_clause(table)}",
-            account_rows,
+        _fill_scratch_table(cursor, rows)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(snapshot)}, {quote('version')}) "  # noqa: S608
+            f"SELECT {', '.join(fields)}, 0, 0, %s, %s, 1 FROM {_SCRATCH_TABLE} "
+            # WHERE true: SQLite's documented way to tell its parser an upsert follows.
+            f"WHERE true {_upsert_clause(table)}",
+            [when, when],
+        )
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
+            f"({', '.join(snapshot + [quote(name) for name in history])}) "
+            f"SELECT {', '.join('account.' + name for name in snapshot)}, "
+            f"%s, rows.history_type, %s, %s, rows.history_source "
+            f"FROM {_SCRATCH_TABLE} rows JOIN {table} account "
+            f"ON account.{quote('id')} = rows.{quote('id')}",
+            [when, user_id, channel],
         )
 
-    historical = Account.history.model
-    history_names = _BULK_FIELDS + [
-        "balance",
-        "pre_authorized_credit",
-        "created_at",
-        "updated_at",
-        "history_date",
-        "history_type",
-        "history_user",
-        "history_channel",
-        "history_source",
-    ]
-    history_rows = []
-    adapt = connection.ops.adapt_datetimefield_value
-    for write in writes:
-        current = write.current
-        history_rows.append(
-            (
-                write.account_id,
-                write.email,
-                write.document_type,
-                write.document,
-                write.credit_limit,
-                write.tolerance,
-                write.status,
-                current["balance"] if current else zero,
-                current["pre_authorized_credit"] if current else zero,
-                adapt(current["created_at"]) if current else db_when,
-                db_when,
-                db_when,
-                "~" if current else "+",
-                user_id,
-                channel,
-                write.history_source[:200],
-            )
-        )
-    history_columns = _columns(historical, history_names)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
-            f"({', '.join(quote(name) for name in history_columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(history_columns))})",
-            history_rows,
-        )
+
+def _fill_scratch_table(cursor, rows: list[tuple]) -> None:
+    """The batch's rows in a temporary table of this connection, emptied first."""
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_SCRATCH_TABLE} (id varchar(100), "
+        "email varchar(254), document_type varchar(5), document varchar(50), "
+        "credit_limit numeric(14, 2), tolerance numeric(5, 4), status varchar(6), "
+        "history_type varchar(1), history_source varchar(200))"
+    )
+    cursor.execute(f"DELETE FROM {_SCRATCH_TABLE}")  # noqa: S608
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {_SCRATCH_TABLE} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        placeholders = ", ".join(["%s"] * len(rows[0]))
+        cursor.executemany(f"INSERT INTO {_SCRATCH_TABLE} VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def _upsert_clause(table: str) -> str:
@@ -556,86 +535,3 @@ def _upsert_clause(table: str) -> str:
         + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in updated)
         + f", {version} = {table}.{version} + 1"
     )
-
-
-def _bulk_write_through_copy(
-    *, writes: list[BulkAccountWrite], channel: str, user_id: int | None, when
-) -> None:
-    """PostgreSQL: COPY the rows into a scratch table, upsert from it, then write each
-    history row as a copy of the account row just written (so it cannot disagree)."""
-    quote = connection.ops.quote_name
-    table = quote(Account._meta.db_table)
-    historical = Account.history.model
-    fields = _columns(Account, _BULK_FIELDS)
-    scratch = "import_account_rows"
-    fixed = _columns(Account, ["balance", "pre_authorized_credit", "created_at", "updated_at"])
-    snapshot = fields + fixed
-    history = _columns(historical, ["history_date", "history_type", "history_user"])
-    history += _columns(historical, ["history_channel", "history_source"])
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
-        cursor.execute(
-            f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
-            f"SELECT {', '.join(quote(name) for name in fields)}, "
-            f"''::varchar(1) AS history_type, ''::varchar(200) AS history_source "
-            f"FROM {table} WITH NO DATA"
-        )
-        with cursor.cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
-            for write in writes:
-                copy.write_row(
-                    (
-                        write.account_id,
-                        write.email,
-                        write.document_type,
-                        write.document,
-                        write.credit_limit,
-                        write.tolerance,
-                        write.status,
-                        "~" if write.current else "+",
-                        write.history_source[:200],
-                    )
-                )
-        columns = ", ".join(quote(name) for name in fields)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}, {', '.join(quote(name) for name in fixed)}, "  # noqa: S608
-            f"{quote('version')}) SELECT {columns}, 0, 0, %s, %s, 1 FROM {scratch} "
-            f"{_upsert_clause(table)}",
-            [when, when],
-        )
-        cursor.execute(
-            f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
-            f"({', '.join(quote(name) for name in snapshot + history)}) "
-            f"SELECT {', '.join('account.' + quote(name) for name in snapshot)}, "
-            f"%s, rows.history_type, %s, %s, rows.history_source "
-            f"FROM {table} account JOIN {scratch} rows "
-            f"ON account.{quote('id')} = rows.{quote('id')}",
-            [when, user_id, channel],
-        )
-
-
-CURRENCY_CODE_MESSAGE = _("Enter the currency's 3-letter ISO 4217 code, e.g. BRL, USD or EUR.")
-
-
-def update_store_settings(
-    *, currency_code: str, default_credit_limit: object, tolerance_enabled: bool
-) -> StoreSettings:
-    """Change the store's credit settings (one row), applying the credit-limit rule."""
-    errors: dict[str, ValidationError] = {}
-    code = str(currency_code or "").strip().upper()
-    if len(code) != 3 or not code.isascii() or not code.isalpha():
-        errors["currency_code"] = ValidationError(CURRENCY_CODE_MESSAGE, code="currency_invalid")
-    try:
-        limit = rules.clean_credit_limit(default_credit_limit)
-    except ValidationError as error:
-        errors["default_credit_limit"] = error
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        store_settings = StoreSettings.load()
-        store_settings.currency_code = code
-        store_settings.default_credit_limit = limit
-        store_settings.tolerance_enabled = bool(tolerance_enabled)
-        store_settings.save(
-            update_fields=["currency_code", "default_credit_limit", "tolerance_enabled"]
-        )
-    return store_settings

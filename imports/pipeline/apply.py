@@ -16,7 +16,6 @@ from accounts.services import BulkAccountWrite, bulk_write_accounts
 
 from ..models import ImportJob, ImportRowError
 from .rows import (
-    ACCOUNT_VALUES,
     Action,
     Change,
     RowError,
@@ -75,22 +74,17 @@ def apply_plan(
 def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_id) -> None:
     update_ids = [change.account_id for change in batch if change.action != Action.CREATE]
     # Locked until the batch commits: nobody changes them between this check and the write.
-    current = {
-        account["id"]: account
-        for account in Account.objects.select_for_update()
+    versions = dict(
+        Account.objects.select_for_update()
         .filter(pk__in=update_ids)
         .order_by()
-        .values(*ACCOUNT_VALUES, "balance", "pre_authorized_credit", "created_at")
-    }
+        .values_list("id", "version")
+    )
     conflicts: list[RowError] = []
     changed_since = [
         change
         for change in batch
-        if change.action != Action.CREATE
-        and (
-            change.account_id not in current
-            or current[change.account_id]["version"] != change.version
-        )
+        if change.action != Action.CREATE and versions.get(change.account_id) != change.version
     ]
     if changed_since:
         conflicts.extend(_changed_since_preview(changed_since))
@@ -100,7 +94,7 @@ def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_
         # Optimistic: the unique indexes on open e-mails and documents refuse any account
         # opened since the preview, so the usual batch needs no look-up before its write.
         with transaction.atomic():
-            _write(job, batch, current, user_id)
+            _write(job, batch, user_id)
     except IntegrityError:
         clashing = _clashing_with_new_accounts(batch)
         conflicts.extend(clashing)
@@ -108,7 +102,7 @@ def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_
         batch = [change for change in batch if change.row_number not in skipped]
         try:
             with transaction.atomic():
-                _write(job, batch, current, user_id)
+                _write(job, batch, user_id)
         except IntegrityError:
             # Another writer raced this very batch: hold it back rather than guess.
             message = _(
@@ -131,7 +125,7 @@ def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_
             result.updated += 1
 
 
-def _write(job: ImportJob, batch: list[Change], current: dict, user_id) -> None:
+def _write(job: ImportJob, batch: list[Change], user_id) -> None:
     label = _("Import #%(job)s row %(row)s")
     bulk_write_accounts(
         writes=[
@@ -144,7 +138,7 @@ def _write(job: ImportJob, batch: list[Change], current: dict, user_id) -> None:
                 tolerance=change.tolerance,
                 status=change.status,
                 history_source=label % {"job": job.pk, "row": change.row_number},
-                current=current.get(change.account_id),
+                is_new=change.action == Action.CREATE,
             )
             for change in batch
         ],

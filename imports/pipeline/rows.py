@@ -11,7 +11,7 @@ from accounts.models import Account, AccountStatus, DocumentType
 
 from ..models import ImportJob, ImportRowError
 
-BATCH_SIZE = 2000  # rows per query round and per transaction; settings.IMPORT_BATCH_SIZE
+BATCH_SIZE = 5000  # rows per query round and per transaction; settings.IMPORT_BATCH_SIZE
 
 
 def configured_batch_size() -> int:

@@ -131,11 +131,11 @@ def test_worker_that_dies_while_applying_leaves_a_failed_job_that_retry_finishes
     real_write = apply_stage._write
     calls = []
 
-    def dying_write(job, batch, current, user_id):
+    def dying_write(job, batch, user_id):
         calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        real_write(job, batch, current, user_id)
+        real_write(job, batch, user_id)
 
     with mock.patch.object(apply_stage, "_write", dying_write):
         job = confirm(job)
@@ -191,7 +191,10 @@ def test_rejected_file_cannot_be_retried(upload, manager):
         services.retry_import_job(job_id=job.pk, user=manager)
 
 
-def test_queries_grow_with_batches_not_rows(upload, confirm, django_assert_max_num_queries):
+def test_queries_grow_with_batches_not_rows(
+    upload, confirm, django_assert_max_num_queries, settings
+):
+    settings.IMPORT_BATCH_SIZE = 1000
     rows = 5000
     batches = math.ceil(rows / pipeline.configured_batch_size())
     content = csv_bytes(new_rows(rows))
