@@ -31,6 +31,8 @@ from .rows import (
 )
 from .seen_keys import SeenKeys
 
+KNOWN_VALUES_LIMIT = 4096
+
 
 @dataclass
 class ValidationResult:
@@ -205,23 +207,28 @@ class _RowPlanner:
         if values.get("document") and not type_invalid:
             run("document", rules.clean_document, document_type, values["document"])
         if values.get("credit_limit"):
-            run("credit_limit", rules.clean_credit_limit, self._number(values["credit_limit"]))
+            limit = self._number(values["credit_limit"])
+            run("credit_limit", self._few_values, rules.clean_credit_limit, limit)
         if values.get("tolerance"):
             # "5%" is a percent: let the rule say which fraction was meant.
-            run("tolerance", rules.clean_tolerance, self._number(values["tolerance"]).rstrip("%"))
+            tolerance = self._number(values["tolerance"]).rstrip("%")
+            run("tolerance", self._few_values, rules.clean_tolerance, tolerance)
         if values.get("status"):
             run("status", self._few_values, rules.clean_status, values["status"])
         return cleaned, errors
 
-    def _few_values(self, rule: Callable, raw: str) -> str:
-        """Run a rule once per distinct value of a column with few values (CPF, Open…)."""
+    def _few_values(self, rule: Callable, raw: str):
+        """Run a rule once per distinct value of a column whose values repeat (CPF, Open,
+        the store's usual limits); the memory is capped, so unique values cost nothing."""
         key = (rule, raw)
-        if key not in self._known:
+        outcome = self._known.get(key)
+        if outcome is None:
             try:
-                self._known[key] = rule(raw)
+                outcome = rule(raw)
             except ValidationError as error:
-                self._known[key] = error
-        outcome = self._known[key]
+                outcome = error
+            if len(self._known) < KNOWN_VALUES_LIMIT:
+                self._known[key] = outcome
         if isinstance(outcome, ValidationError):
             raise outcome
         return outcome
