@@ -6,6 +6,7 @@ from decimal import Decimal
 from itertools import islice
 
 from django.conf import settings
+from django.db import connection
 
 from accounts.models import Account, AccountStatus, DocumentType
 
@@ -33,19 +34,34 @@ CHANGE_FIELDS = ["email", "document_type", "document", "credit_limit", "toleranc
 DOCUMENT_TYPES = tuple(DocumentType.values)
 
 
-def open_accounts_with(*, values: list[str], **lookup) -> Iterator[dict]:
-    """Open accounts matching an ``__in`` lookup, as dicts.
+def open_accounts_with(*, values: list[str], **lookup) -> list[dict]:
+    """Open accounts matching one ``<field>__in`` lookup, as dicts of ``values``.
 
+    A plain query finds which accounts match, and only those are loaded through the ORM:
+    in a file of new accounts almost nothing matches, and the ORM would spend more time
+    preparing thousands of parameters one by one than the database spends answering.
     No ORDER BY and the status tested here rather than in SQL: otherwise SQLite's planner
     walks the (status, created_at) index over every open account instead of the e-mail or
     document index.
     """
-    (values_in,) = lookup.values()
-    if not values_in:
-        return iter(())
-    fields = list(dict.fromkeys([*values, "status"]))
-    accounts = Account.objects.filter(**lookup).order_by().values(*fields)
-    return (account for account in accounts if account["status"] == AccountStatus.OPEN)
+    ((name, wanted),) = lookup.items()
+    wanted = list(wanted)
+    if not wanted:
+        return []
+    quote = connection.ops.quote_name
+    meta = Account._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(meta.pk.column)}, {quote(meta.get_field('status').column)} "  # noqa: S608
+            f"FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.get_field(name.removesuffix('__in')).column)} "
+            f"IN ({', '.join(['%s'] * len(wanted))})",
+            wanted,
+        )
+        ids = [account_id for account_id, status in cursor if status == AccountStatus.OPEN]
+    if not ids:
+        return []
+    return list(Account.objects.filter(pk__in=ids).order_by().values(*values))
 
 
 class Action:
