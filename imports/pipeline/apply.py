@@ -3,9 +3,10 @@
 import csv
 import io
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,15 +61,39 @@ def apply_plan(
     )
     done = 0
     user_id = job.confirmed_by_id or job.created_by_id
-    for batch in batched(read_plan(job), batch_size or configured_batch_size()):
-        done += len(batch)
-        if done <= job.rows_processed:
-            continue  # applied before the worker stopped: this is a retry
-        with transaction.atomic():
-            _apply_batch(job, batch, result, user_id)
-            if on_batch:
-                on_batch(done, result)
+    with _checkpoint_once():
+        for batch in batched(read_plan(job), batch_size or configured_batch_size()):
+            done += len(batch)
+            if done <= job.rows_processed:
+                continue  # applied before the worker stopped: this is a retry
+            with transaction.atomic():
+                _apply_batch(job, batch, result, user_id)
+                if on_batch:
+                    on_batch(done, result)
     return result
+
+
+@contextmanager
+def _checkpoint_once() -> Iterator[None]:
+    """On SQLite, copy the write-ahead log into the database once, after the last batch.
+
+    Each batch writes more than SQLite's automatic checkpoint threshold, so by default
+    every batch's commit would also rewrite (and sync) the same index pages; with the
+    threshold lifted for this connection, they are written once at the end.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (default,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(default)}")
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_id) -> None:
