@@ -81,7 +81,8 @@ def _checkpoint_once() -> Iterator[None]:
     every batch's commit would also rewrite (and sync) the same index pages; with the
     threshold lifted for this connection, they are written once at the end.
     """
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        # Not SQLite, or inside a caller's transaction (where SQLite refuses to checkpoint).
         yield
         return
     with connection.cursor() as cursor:
