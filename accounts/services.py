@@ -535,3 +535,31 @@ def _upsert_clause(table: str) -> str:
         + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in updated)
         + f", {version} = {table}.{version} + 1"
     )
+
+
+CURRENCY_CODE_MESSAGE = _("Enter the currency's 3-letter ISO 4217 code, e.g. BRL, USD or EUR.")
+
+
+def update_store_settings(
+    *, currency_code: str, default_credit_limit: object, tolerance_enabled: bool
+) -> StoreSettings:
+    """Change the store's credit settings (one row), applying the credit-limit rule."""
+    errors: dict[str, ValidationError] = {}
+    code = str(currency_code or "").strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        errors["currency_code"] = ValidationError(CURRENCY_CODE_MESSAGE, code="currency_invalid")
+    try:
+        limit = rules.clean_credit_limit(default_credit_limit)
+    except ValidationError as error:
+        errors["default_credit_limit"] = error
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        store_settings = StoreSettings.load()
+        store_settings.currency_code = code
+        store_settings.default_credit_limit = limit
+        store_settings.tolerance_enabled = bool(tolerance_enabled)
+        store_settings.save(
+            update_fields=["currency_code", "default_credit_limit", "tolerance_enabled"]
+        )
+    return store_settings
