@@ -150,7 +150,8 @@ class _RowPlanner:
                 yield "e:" + cleaned["email"]
         for account in by_id.values():
             yield "e:" + account["email"]
-            yield f"d:{account['document_type']}:{account['document']}"
+            for document_type in DOCUMENT_TYPES:
+                yield f"d:{document_type}:{account['document']}"
 
     def _error(self, row: ParsedRow, name: str, error: ValidationError) -> RowError:
         return RowError(
