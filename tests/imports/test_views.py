@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -181,3 +182,17 @@ def test_history_page_queries_are_bounded(manager_client, manager, django_assert
         response = manager_client.get(reverse("imports:history"))
     assertContains(response, "29.csv")
     assertNotContains(response, ">4.csv<")  # on page 2
+
+
+def test_history_queries_use_their_indexes(manager):
+    """With 1,000 jobs the history must not sort the whole table on every page."""
+    for number in range(20):
+        ImportJob.objects.create(created_by=manager, original_name=f"{number}.csv", fingerprint="x")
+    newest = ImportJob.objects.order_by("-created_at", "-id")[:25]
+    failed = ImportJob.objects.filter(status="failed").order_by("-created_at", "-id")[:25]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A 20-row table is read whole by the planner unless told not to.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "importjob_newest_idx" in newest.explain()
+    assert "importjob_status_newest_idx" in failed.explain()
