@@ -92,8 +92,18 @@ def run_import_export(path: Path) -> None:
             raise SystemExit(f"django-import-export reported errors (dry_run={dry_run})")
 
 
-def run_ours(path: Path) -> dict:
-    """The real job code path: upload → validate (preview) → confirm → apply."""
-    from imports.bench_hooks import run_whole_flow
+BENCH_USERNAME = "bench"
 
-    return run_whole_flow(path)
+
+def run_ours(path: Path) -> None:
+    """The real job code path, as `import_accounts FILE --confirm` runs it: the upload is
+    stored, validated with every rule into a preview, confirmed and applied in batches."""
+    from django.contrib.auth import get_user_model
+
+    from imports.models import ImportJob
+    from imports.services import import_file
+
+    user, _created = get_user_model().objects.get_or_create(username=BENCH_USERNAME)
+    job = import_file(path=path, user=user, confirm=True)
+    if job.status != ImportJob.Status.COMPLETED:
+        raise SystemExit(f"import job {job.pk} ended {job.status}: {job.file_error}")
