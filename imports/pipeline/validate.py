@@ -191,8 +191,14 @@ class _RowPlanner:
         account_id = values.get("id", "")
         if account_id:
             cleaned["id"] = account_id
-        if values.get("email"):
-            run("email", rules.clean_email, values["email"])
+        existing = by_id.get(account_id)
+        # An exported file sent back carries the stored e-mail and document (masked) on
+        # every row; those already passed their rules, so they are not checked again.
+        email = values.get("email")
+        if email and existing and email == existing["email"]:
+            cleaned["email"] = email
+        elif email:
+            run("email", rules.clean_email, email)
         if values.get("document_type"):
             run(
                 "document_type",
@@ -200,13 +206,16 @@ class _RowPlanner:
                 rules.clean_document_type,
                 values["document_type"],
             )
-        existing = by_id.get(account_id)
         document_type = cleaned.get("document_type") or (
             existing["document_type"] if existing else DocumentType.CPF
         )
         type_invalid = bool(values.get("document_type")) and "document_type" not in cleaned
-        if values.get("document") and not type_invalid:
-            run("document", rules.clean_document, document_type, values["document"])
+        document = values.get("document")
+        if document and not type_invalid:
+            if existing and _is_stored_document(document, document_type, existing):
+                cleaned["document"] = existing["document"]
+            else:
+                run("document", rules.clean_document, document_type, document)
         if values.get("credit_limit"):
             limit = self._number(values["credit_limit"])
             run("credit_limit", self._few_values, rules.clean_credit_limit, limit)
@@ -425,6 +434,14 @@ class _RowPlanner:
             errors.append(self._error(row, "email", error))
         else:
             self.seen.add(email_key, number)
+
+
+def _is_stored_document(raw: str, document_type: str, account: dict) -> bool:
+    """The cell holds the account's own document, bare or with the mask the export uses."""
+    stored = account["document"]
+    return document_type == account["document_type"] and (
+        raw == stored or raw == rules.format_document(document_type, stored)
+    )
 
 
 def _required(rule: Callable, *args) -> ValidationError:
