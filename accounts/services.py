@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -448,13 +449,19 @@ def _columns(model, names: list[str]) -> list[str]:
 
 
 def bulk_write_accounts(
-    *, writes: list[BulkAccountWrite], channel: str, user_id: int | None, when
+    *,
+    writes: list[BulkAccountWrite],
+    channel: str,
+    user_id: int | None,
+    when,
+    update_fields: Collection[str] | None = None,
 ) -> None:
     """Insert and overwrite many accounts in a few statements, each with its history row.
 
     The import's hot path. The caller has applied every rule of rules.py to each value,
     checked duplicates, and locked (select_for_update) the rows it overwrites, inside the
     transaction it runs this in. Versions are bumped so later imports see the change.
+    ``update_fields`` limits what is rewritten in existing accounts (default: every field).
 
     The rows go into a scratch table (COPY on PostgreSQL, executemany on SQLite), then two
     statements do the rest: an upsert into the accounts, and the history rows as copies of
@@ -493,7 +500,7 @@ def bulk_write_accounts(
             f"INSERT INTO {table} ({', '.join(snapshot)}, {quote('version')}) "  # noqa: S608
             f"SELECT {', '.join(fields)}, 0, 0, %s, %s, 1 FROM {_SCRATCH_TABLE} "
             # WHERE true: SQLite's documented way to tell its parser an upsert follows.
-            f"WHERE true {_upsert_clause(table)}",
+            f"WHERE true {_upsert_clause(table, update_fields)}",
             [when, when],
         )
         cursor.execute(
@@ -525,10 +532,11 @@ def _fill_scratch_table(cursor, rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {_SCRATCH_TABLE} VALUES ({placeholders})", rows)  # noqa: S608
 
 
-def _upsert_clause(table: str) -> str:
-    """Overwrite the writable fields of an existing account and bump its version."""
+def _upsert_clause(table: str, update_fields: Collection[str] | None) -> str:
+    """Overwrite the (given) writable fields of an existing account and bump its version."""
     quote = connection.ops.quote_name
-    updated = _columns(Account, _BULK_FIELDS[1:] + ["updated_at"])
+    names = [name for name in _BULK_FIELDS[1:] if update_fields is None or name in update_fields]
+    updated = _columns(Account, names + ["updated_at"])
     version = quote(Account._meta.get_field("version").column)
     return (
         f"ON CONFLICT ({quote(Account._meta.pk.column)}) DO UPDATE SET "

@@ -171,6 +171,11 @@ def _write(job: ImportJob, batch: list[Change], user_id) -> None:
         channel=Channel.IMPORT,
         user_id=user_id,
         when=timezone.now(),
+        # Rewriting only what the batch changes spares the e-mail and document indexes
+        # when a file only changes limits.
+        update_fields={
+            name for change in batch if change.action != Action.CREATE for name in change.changed
+        },
     )
 
 

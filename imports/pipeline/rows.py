@@ -112,6 +112,8 @@ class Change:
     credit_limit: Decimal
     tolerance: Decimal
     status: str
+    # The fields an update changes (all of them for a new account).
+    changed: tuple[str, ...] = ()
 
     def as_plan_line(self) -> list[str]:
         return [
@@ -125,6 +127,7 @@ class Change:
             str(self.credit_limit),
             str(self.tolerance),
             self.status,
+            " ".join(self.changed),
         ]
 
     @classmethod
@@ -140,6 +143,8 @@ class Change:
             credit_limit=Decimal(line[7]),
             tolerance=Decimal(line[8]),
             status=line[9],
+            # A plan written before this column existed rewrites every field.
+            changed=tuple(line[10].split()) if len(line) > 10 else tuple(CHANGE_FIELDS),
         )
 
 

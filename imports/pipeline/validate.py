@@ -293,7 +293,8 @@ class _RowPlanner:
         self._check_duplicates(row, new, old, errors, open_by_document, open_by_email)
         if errors:
             return None
-        if old is not None and all(new[name] == old[name] for name in CHANGE_FIELDS):
+        changed = tuple(name for name in CHANGE_FIELDS if old is None or new[name] != old[name])
+        if not changed:
             return None, old, matched_document
         return (
             Change(
@@ -307,6 +308,7 @@ class _RowPlanner:
                 credit_limit=new["credit_limit"],
                 tolerance=new["tolerance"],
                 status=new["status"],
+                changed=changed,
             ),
             old,
             matched_document,

@@ -222,3 +222,32 @@ def test_changing_only_the_document_type_is_checked_against_other_open_accounts(
             f"An open account with this document already exists (account {holder.pk}).",
         )
     ]
+
+
+def test_rows_changing_different_fields_in_one_batch_each_keep_their_other_fields(upload, confirm):
+    renamed = AccountFactory(credit_limit=Decimal("100.00"))
+    raised = AccountFactory(credit_limit=Decimal("100.00"))
+    job = confirm(
+        upload(
+            csv_bytes(
+                [
+                    [renamed.pk, "renamed@example.com", "", "", "", "", ""],
+                    [raised.pk, "", "", "", "900", "", ""],
+                ]
+            )
+        )
+    )
+    assert job.updated_count == 2
+    renamed.refresh_from_db()
+    raised.refresh_from_db()
+    assert (renamed.email, renamed.credit_limit, renamed.version) == (
+        "renamed@example.com",
+        Decimal("100.00"),
+        2,
+    )
+    assert raised.credit_limit == Decimal("900.00")
+    assert raised.email.startswith("customer")
+    assert [record.email for record in renamed.history.all()] == [
+        "renamed@example.com",
+        renamed.history.last().email,
+    ]
