@@ -29,16 +29,23 @@ class UploadForm(forms.Form):
         help_text=_("The template saved as CSV (comma or semicolon separated)."),
     )
 
+    @staticmethod
+    def too_large_error(size: int) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+            % {
+                "size": filesizeformat(size),
+                "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES),
+            },
+            code="too_large",
+        )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES
-        # Checked from the request's declared size, before the file is read or stored.
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-                code="too_large",
-            )
+        # Before the file is stored or read as CSV (the view refuses far larger requests
+        # before even receiving them).
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise self.too_large_error(upload.size)
         if upload.size == 0:
             raise forms.ValidationError(
                 _(

@@ -11,6 +11,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
@@ -33,17 +34,40 @@ def start(request):
     return render(request, "imports/import_start.html", {"form": form})
 
 
+# Room for the multipart envelope around the file (boundaries, headers, CSRF token).
+MULTIPART_OVERHEAD = 16 * 1024
+
+
+@csrf_exempt  # the size is checked before the body is read; CSRF right after, in _upload
 @permission_required(IMPORT, raise_exception=True)
 def upload(request):
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if (
+        request.method == "POST"
+        and declared > settings.IMPORT_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+    ):
+        # Refused from the request's declared length: nothing of the file is read or stored.
+        refusal = UploadForm.too_large_error(declared).messages[0]
+        return _upload_page(request, UploadForm(), status=413, size_error=refusal)
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = services.create_import_job(uploaded_file=form.cleaned_data["file"], user=request.user)
         return redirect(job)
-    return render(
-        request,
-        "imports/import_upload.html",
-        {"form": form, "max_bytes": settings.IMPORT_MAX_UPLOAD_BYTES},
-    )
+    return _upload_page(request, form)
+
+
+def _upload_page(request, form: UploadForm, status: int = 200, size_error: str = ""):
+    context = {
+        "form": form,
+        "max_bytes": settings.IMPORT_MAX_UPLOAD_BYTES,
+        "size_error": size_error,
+    }
+    return render(request, "imports/import_upload.html", context, status=status)
 
 
 def _job_context(request, job: ImportJob) -> dict:

@@ -1,5 +1,7 @@
 """The wizard, the job page, the history and the error report, as staff see them."""
 
+from unittest import mock
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -196,3 +198,26 @@ def test_history_queries_use_their_indexes(manager):
             cursor.execute("SET LOCAL enable_seqscan = off")
     assert "importjob_newest_idx" in newest.explain()
     assert "importjob_status_newest_idx" in failed.explain()
+
+
+def test_upload_far_over_the_limit_is_refused_before_its_body_is_read(manager_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100
+    content = b"Email\r\n" + b"a@example.com\r\n" * 5000
+    request_body = {"file": SimpleUploadedFile("big.csv", content)}
+    with mock.patch("imports.views._upload") as handle_body:
+        response = manager_client.post(reverse("imports:upload"), request_body)
+    assert response.status_code == 413
+    assertContains(response, "KB; the limit is 100\xa0bytes. Split it", status_code=413)
+    handle_body.assert_not_called()
+    assert not ImportJob.objects.exists()
+
+
+def test_upload_still_requires_the_csrf_token(client, manager):
+    csrf_client = client.__class__(enforce_csrf_checks=True)
+    csrf_client.force_login(manager)
+    content = csv_bytes([["", "a@example.com", valid_cpf(1), "CPF", "", "", ""]])
+    response = csrf_client.post(
+        reverse("imports:upload"), {"file": SimpleUploadedFile("a.csv", content)}
+    )
+    assert response.status_code == 403
+    assert not ImportJob.objects.exists()
