@@ -302,7 +302,7 @@ def iter_records(
                 if include_header:
                     yield row_number, cells
             continue
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
         yield row_number, cells
 
