@@ -251,3 +251,26 @@ def test_rows_changing_different_fields_in_one_batch_each_keep_their_other_field
         "renamed@example.com",
         renamed.history.last().email,
     ]
+
+
+def test_documents_mangled_by_a_spreadsheet_get_the_fix_in_the_message(upload):
+    with_leading_zero = valid_cpf(12_345_678)  # "012345678.."
+    assert with_leading_zero.startswith("0")
+    rows = [
+        ["", "a@example.com", with_leading_zero.lstrip("0"), "CPF", "", "", ""],
+        ["", "b@example.com", "52998224725.0", "CPF", "", "", ""],
+        ["", "c@example.com", "5,29982E+10", "CPF", "", "", ""],
+    ]
+    job = upload(csv_bytes(rows))
+    masked = f"{with_leading_zero[:3]}.{with_leading_zero[3:6]}.{with_leading_zero[6:9]}-"
+    assert [message for _row, _column, message in row_errors(job)] == [
+        "A CPF has 11 digits, for example 529.982.247-25. A spreadsheet probably changed this "
+        f"number (dropped its leading zeros or added .0): did you mean {masked}"
+        f"{with_leading_zero[9:]}? Format the Document column as text before saving.",
+        "A CPF has 11 digits, for example 529.982.247-25. A spreadsheet probably changed this "
+        "number (dropped its leading zeros or added .0): did you mean 529.982.247-25? Format "
+        "the Document column as text before saving.",
+        "A CPF has 11 digits, for example 529.982.247-25. The spreadsheet turned it into a "
+        "number in scientific notation: format the Document column as text and type the "
+        "document again.",
+    ]
