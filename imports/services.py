@@ -14,7 +14,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import pipeline, reader
@@ -33,15 +33,18 @@ def stale_after() -> timedelta:
 def _enqueue_validation(job: ImportJob) -> None:
     from .tasks import validate_import_job_task
 
-    job_id = job.pk
-    transaction.on_commit(lambda: validate_import_job_task.enqueue(job_id=job_id))
+    # The worker stores row errors as text: it writes them in the uploader's language.
+    job_id, language = job.pk, translation.get_language()
+    transaction.on_commit(
+        lambda: validate_import_job_task.enqueue(job_id=job_id, language=language)
+    )
 
 
 def _enqueue_apply(job: ImportJob) -> None:
     from .tasks import apply_import_job_task
 
-    job_id = job.pk
-    transaction.on_commit(lambda: apply_import_job_task.enqueue(job_id=job_id))
+    job_id, language = job.pk, translation.get_language()
+    transaction.on_commit(lambda: apply_import_job_task.enqueue(job_id=job_id, language=language))
 
 
 def _fingerprint(uploaded: File) -> str:

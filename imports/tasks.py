@@ -1,15 +1,23 @@
-"""Background tasks (django-tasks, run by ``manage.py db_worker``): each only calls a service."""
+"""Background tasks (django-tasks, run by ``manage.py db_worker``): each only calls a service.
 
+A task runs in the language of the person who started the job (the worker has none of its
+own), so the row errors and notes it stores read in that person's language.
+"""
+
+from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from . import services
 
 
 @task()
-def validate_import_job_task(job_id: int) -> None:
-    services.run_validation(job_id=job_id)
+def validate_import_job_task(job_id: int, language: str | None = settings.LANGUAGE_CODE) -> None:
+    with translation.override(language):
+        services.run_validation(job_id=job_id)
 
 
 @task()
-def apply_import_job_task(job_id: int) -> None:
-    services.run_apply(job_id=job_id)
+def apply_import_job_task(job_id: int, language: str | None = settings.LANGUAGE_CODE) -> None:
+    with translation.override(language):
+        services.run_apply(job_id=job_id)
