@@ -152,6 +152,15 @@ class ImportJob(models.Model):
         return min(99, self.rows_processed * 100 // self.rows_total)
 
     @property
+    def rows_in_file(self) -> int:
+        """Data rows the file held, as validation counted them (rows_total is reused for
+        the apply step's progress)."""
+        return (
+            self.to_create + self.to_update + self.to_close + self.unchanged_count
+            + self.error_count
+        )  # fmt: skip
+
+    @property
     def shown_created(self) -> int:
         """Created accounts once applied, accounts to create before."""
         return self.created_count if self.is_applied else self.to_create
