@@ -3,6 +3,8 @@
 import random
 from decimal import Decimal
 
+from .rules import CNPJ_WEIGHTS, CPF_WEIGHTS, with_check_digits
+
 FIRST_NAMES = [
     "ana",
     "bruno",
@@ -30,21 +32,12 @@ COMPANIES = ["mercadinho-bom-preco", "padaria-estrela", "ferragens-sul", "atacad
 DOMAINS = ["example.com", "example.com.br", "example.org"]
 
 
-def _check_digit(base: str, weights: list[int]) -> str:
-    remainder = (
-        sum((ord(char) - 48) * weight for char, weight in zip(base, weights, strict=True)) % 11
-    )
-    return "0" if remainder < 2 else str(11 - remainder)
-
-
 def with_cpf_check_digits(base: str) -> str:
-    first = _check_digit(base, list(range(10, 1, -1)))
-    return base + first + _check_digit(base + first, list(range(11, 1, -1)))
+    return with_check_digits(base, CPF_WEIGHTS)
 
 
 def with_cnpj_check_digits(base: str) -> str:
-    first = _check_digit(base, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
-    return base + first + _check_digit(base + first, [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+    return with_check_digits(base, CNPJ_WEIGHTS)
 
 
 def random_cpf(rng: random.Random) -> str:

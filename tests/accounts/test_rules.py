@@ -2,6 +2,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accounts import rules
 
@@ -163,3 +165,43 @@ def test_duplicate_open_account_error_names_the_existing_account():
     error = rules.duplicate_open_account_error(field="document", existing_id="acc-42")
     assert error.code == "duplicate_open_account"
     assert error.messages == ["An open account with this document already exists (account acc-42)."]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.booleans())
+def test_cpf_check_digits_agree_with_python_stdnum(base, with_right_digits):
+    from stdnum.br import cpf
+
+    number = rules.with_check_digits(base, rules.CPF_WEIGHTS) if with_right_digits else base + "00"
+
+    expected = cpf.is_valid(number) and len(set(number)) > 1
+    try:
+        rules.clean_document("CPF", number)
+    except ValidationError:
+        assert not expected
+    else:
+        assert expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=12, max_size=12),
+    st.booleans(),
+)
+def test_cnpj_check_digits_agree_with_python_stdnum(base, with_right_digits):
+    from stdnum.br import cnpj
+
+    number = rules.with_check_digits(base, rules.CNPJ_WEIGHTS) if with_right_digits else base + "00"
+    expected = cnpj.is_valid(number) and len(set(number)) > 1
+    try:
+        rules.clean_document("CNPJ", number)
+    except ValidationError:
+        assert not expected
+    else:
+        assert expected
+
+
+def test_non_ascii_digits_are_not_a_cpf():
+    with pytest.raises(ValidationError) as error:
+        rules.clean_document("CPF", "٥٢٩٩٨٢٢٤٧٢٥")
+    assert error.value.code == "cpf_invalid_length"
