@@ -79,7 +79,8 @@ class _RowPlanner:
         self._known: dict[tuple, object] = {}
 
     def column(self, name: str) -> str:
-        return self.file_format.header_by_field.get(name, name)
+        """The column as the file names it, or as the template does when the file has none."""
+        return self.file_format.header_by_field.get(name) or _column_name(name)
 
     def plan_batch(
         self, rows: list[ParsedRow]

@@ -274,3 +274,8 @@ def test_documents_mangled_by_a_spreadsheet_get_the_fix_in_the_message(upload):
         "number in scientific notation: format the Document column as text and type the "
         "document again.",
     ]
+
+
+def test_a_rule_on_a_column_the_file_lacks_names_the_template_column(upload):
+    job = upload(csv_bytes([["new@example.com", "1500"]], header=["Email", "Credit limit"]))
+    assert row_errors(job) == [(2, "Document", "Enter the customer's document.")]
