@@ -1,7 +1,9 @@
 """Run every import method on the same file and database, side by side, and print one table.
 
 Each method runs in its own process (start-up included, as staff would run it), timed from
-outside, with its peak resident memory read from the kernel (wait4's ru_maxrss).
+outside, with its peak resident memory as the kernel counts it for that process (VmHWM, read
+by the process itself just before it exits: wait4's ru_maxrss would also count the parent's
+memory at fork time).
 """
 
 import os
@@ -53,14 +55,28 @@ def child_environment() -> dict[str, str]:
 def run_child(method: str, path: Path, *, case: str, rows: int) -> Measurement:
     command = [sys.executable, str(MANAGE), "bench_import", "--child", method, "--file", str(path)]
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=child_environment())
-    _pid, status, usage = os.wait4(process.pid, 0)
+    rss_file = DATA_DIR / f"peak-rss-{method}.txt"
+    rss_file.unlink(missing_ok=True)
+    environment = {**child_environment(), "BENCH_PEAK_RSS_FILE": str(rss_file)}
+    process = subprocess.Popen(command, env=environment)
+    _pid, status, _usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(
             f"{method} failed on {path.name} (exit {os.waitstatus_to_exitcode(status)})"
         )
-    return Measurement(case, method, rows, seconds, usage.ru_maxrss / 1024)
+    peak_rss_kb = int(rss_file.read_text())
+    return Measurement(case, method, rows, seconds, peak_rss_kb / 1024)
+
+
+def record_peak_rss() -> None:
+    """In a measured process: write this process's peak resident memory (kB) for the parent."""
+    target = os.environ.get("BENCH_PEAK_RSS_FILE")
+    if not target:
+        return
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    Path(target).write_text(peak)
 
 
 def reset_tables() -> None:

@@ -85,6 +85,7 @@ class Command(BaseCommand):
     def run_child(self, method: str, path: Path) -> None:
         {"ours": methods.run_ours, "import_export": methods.run_import_export,
          "floor": methods.run_floor}[method](path)  # fmt: skip
+        run.record_peak_rss()
 
 
 def argparse_suppress():
