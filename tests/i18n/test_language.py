@@ -137,3 +137,16 @@ def test_new_account_form_reads_the_limit_in_the_active_language(manager_client,
     )
     assert response.status_code == 302, response.context["form"].errors
     assert Account.objects.get(email="loja@example.com").credit_limit == Decimal("1500.00")
+
+
+def test_new_account_form_errors_read_in_the_active_language(manager_client):
+    response = manager_client.post(
+        reverse("accounts:create"),
+        {"document_type": "CPF", "document": "111.111.111-11", "email": "", "tolerance": "20"},
+        headers={"accept-language": "pt-br"},
+    )
+    assert response.status_code == 200
+    assertContains(response, "Informe o e-mail do cliente.")
+    assertContains(response, "Este CPF não é válido: confira os dígitos")
+    assertContains(response, "A tolerância é uma fração entre 0 e 1 (0,05 = 5%).")
+    assert not Account.objects.exists()
