@@ -217,8 +217,24 @@ class AccountView(CreditControlView):
         return Response(AccountSerializer(account).data)
 
 
-class CreditLimitView(CreditControlView):
+class SingleValueChangeView(CreditControlView):
+    """`PUT …/{field} {value}`: change one field of an open account."""
+
     required_scopes = {"PUT": ApiScope.CREDIT}
+    account_field = ""
+
+    def put(self, request, account_id):
+        body = self.parse(ValueSerializer, request.data)
+        account = services.change_open_account(
+            account_id=find_account(account_id).pk,
+            source=change_source(request),
+            **{self.account_field: body["value"]},
+        )
+        return Response(AccountSerializer(account).data)
+
+
+class CreditLimitView(SingleValueChangeView):
+    account_field = "credit_limit"
     api_field_names = {"credit_limit": "value"}
 
     @extend_schema(
@@ -231,17 +247,11 @@ class CreditLimitView(CreditControlView):
         tags=["Accounts"],
     )
     def put(self, request, account_id):
-        body = self.parse(ValueSerializer, request.data)
-        account = services.change_open_account(
-            account_id=find_account(account_id).pk,
-            source=change_source(request),
-            credit_limit=body["value"],
-        )
-        return Response(AccountSerializer(account).data)
+        return super().put(request, account_id)
 
 
-class ToleranceView(CreditControlView):
-    required_scopes = {"PUT": ApiScope.CREDIT}
+class ToleranceView(SingleValueChangeView):
+    account_field = "tolerance"
     api_field_names = {"tolerance": "value"}
 
     @extend_schema(
@@ -256,13 +266,7 @@ class ToleranceView(CreditControlView):
         tags=["Accounts"],
     )
     def put(self, request, account_id):
-        body = self.parse(ValueSerializer, request.data)
-        account = services.change_open_account(
-            account_id=find_account(account_id).pk,
-            source=change_source(request),
-            tolerance=body["value"],
-        )
-        return Response(AccountSerializer(account).data)
+        return super().put(request, account_id)
 
 
 class HolderCollectionView(CreditControlView):
