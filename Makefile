@@ -32,7 +32,7 @@ messages: $(VENV)/.installed
 # After adding or changing user-facing text: add the new strings to the catalogues, then
 # translate them (tests/i18n fails while an entry is missing, empty or fuzzy).
 translations: $(VENV)/.installed
-	$(MANAGE) makemessages -l es -l pt_BR --no-obsolete --ignore=.venv --ignore=tests \
+	$(MANAGE) makemessages -l es -l pt_BR --no-obsolete --add-location=file --ignore=.venv --ignore=tests \
 	  --ignore=media --ignore=staticfiles --ignore=node_modules --ignore='static/vendor/*'
 
 run: setup
