@@ -1,7 +1,7 @@
 """The CSV files staff download: the template, its example and the export of the accounts.
 
-All three are written by ``columns`` (one definition of the 13 columns), UTF-8 with a byte
-order mark and CRLF line ends, every cell neutralized against CSV injection.
+All three are written by ``exports`` from ``columns`` (one definition of the 13 columns), and
+the help page lists those same column records.
 """
 
 from django.contrib.auth.decorators import permission_required
@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from accounts import selectors
 
-from . import columns
+from . import columns, exports
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -30,14 +30,15 @@ class TemplateHelpView(PermissionRequiredMixin, TemplateView):
     template_name = "imports/template_help.html"
 
     def get_context_data(self, **kwargs):
-        guide = columns.column_guide()
-        return super().get_context_data(columns=guide, column_count=len(guide), **kwargs)
+        return super().get_context_data(
+            columns=columns.COLUMNS, column_count=len(columns.COLUMNS), **kwargs
+        )
 
 
 @permission_required("accounts.view_account", raise_exception=True)
 def download_template(request):
     return HttpResponse(
-        columns.template_csv(),
+        exports.template_csv(),
         content_type=CSV_CONTENT_TYPE,
         headers=_attachment_headers("accounts-template.csv"),
     )
@@ -46,7 +47,7 @@ def download_template(request):
 @permission_required("accounts.view_account", raise_exception=True)
 def download_example(request):
     return HttpResponse(
-        columns.example_csv(),
+        exports.example_csv(),
         content_type=CSV_CONTENT_TYPE,
         headers=_attachment_headers("accounts-example.csv"),
     )
@@ -63,7 +64,7 @@ def export_accounts(request):
     )
     filename = f"accounts-{timezone.localdate():%Y-%m-%d}.csv"
     return StreamingHttpResponse(
-        columns.export_csv(accounts),
+        exports.export_csv(accounts),
         content_type=CSV_CONTENT_TYPE,
         headers={
             **_attachment_headers(filename),

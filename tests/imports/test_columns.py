@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import Account, DocumentType
-from imports import columns
+from imports import columns, exports
 from tests.factories import AccountFactory
 
 TEMPLATE_HEADER = [
@@ -153,14 +153,36 @@ def test_a_quote_typed_by_a_person_is_kept_by_the_import():
     assert columns.strip_neutralizing_quote("it's") == "it's"
 
 
-def test_column_guide_marks_email_required_and_the_last_six_read_only():
-    guide = columns.column_guide()
-    assert [column.header for column in guide] == TEMPLATE_HEADER
-    assert [column.number for column in guide] == list(range(1, 14))
-    assert [column.header for column in guide if column.required] == ["Email"]
-    assert [column.header for column in guide if column.required_to_create] == ["Document"]
-    assert [column.header for column in guide if column.read_only] == TEMPLATE_HEADER[7:]
-    assert all(column.format and column.help for column in guide)
+def test_column_records_mark_email_required_and_the_last_six_read_only():
+    assert [column.header for column in columns.COLUMNS] == TEMPLATE_HEADER
+    assert [column.header for column in columns.COLUMNS if column.required] == ["Email"]
+    assert [c.header for c in columns.COLUMNS if c.required_to_create] == ["Document"]
+    assert [c.header for c in columns.COLUMNS if c.read_only] == TEMPLATE_HEADER[7:]
+    assert all(column.format and column.help for column in columns.COLUMNS)
+    assert {c.header: c.choices for c in columns.COLUMNS if c.choices} == {
+        "Document Type": ("CPF", "CNPJ", "Other"),
+        "Status": ("Open", "Closed"),
+    }
+
+
+def test_the_import_export_resource_is_derived_from_the_column_records():
+    """Adding a column is one record: the Resource's fields follow the records."""
+    resource = columns.AccountResource()
+    exported = resource.get_export_fields()
+    assert [field.column_name for field in exported] == TEMPLATE_HEADER
+    assert [field.attribute for field in exported] == [c.name for c in columns.COLUMNS]
+    assert [field.readonly for field in exported] == [c.read_only for c in columns.COLUMNS]
+    assert resource._meta.import_id_fields == ("id",)
+
+
+@pytest.mark.django_db
+def test_the_resource_renders_an_account_as_the_export_does():
+    account = AccountFactory(document="01234567890", tolerance=Decimal("0.05"))
+    dataset = columns.AccountResource().export(Account.objects.all())
+    assert dataset.headers == TEMPLATE_HEADER
+    assert list(dataset[0]) == next(exports.export_rows(Account.objects.all()))
+    assert dataset[0][2] == "012.345.678-90"
+    assert account.pk == dataset[0][0]
 
 
 @pytest.mark.django_db
@@ -179,7 +201,7 @@ def test_export_rows_are_portable_whatever_the_language():
         updated_at=datetime(2026, 7, 15, 9, 2, 11, tzinfo=UTC),
     )
     with translation.override("pt-br"):
-        [row] = list(columns.export_rows(Account.objects.all()))
+        [row] = list(exports.export_rows(Account.objects.all()))
     assert row == [
         account.pk,
         "ana@example.com",

@@ -10,7 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts import rules
 from accounts.models import Account, AccountStatus, DocumentType
-from imports import columns, services
+from imports import columns, exports, services
 from imports.models import ImportJob
 from tests.factories import AccountFactory, UserFactory
 
@@ -166,7 +166,7 @@ def test_export_query_count_does_not_grow_with_the_number_of_accounts(
     viewer_client, django_assert_max_num_queries, monkeypatch, account_count
 ):
     # Small chunks, so 45 accounts take several round trips: still one query.
-    monkeypatch.setattr(columns, "EXPORT_CHUNK_SIZE", 10)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK_SIZE", 10)
     AccountFactory.create_batch(account_count)
     with django_assert_max_num_queries(5):
         _, rows = exported(viewer_client)
