@@ -1,6 +1,7 @@
 """Forms for the Accounts pages: they shape input and delegate every rule to rules.py."""
 
 import re
+from decimal import Decimal
 
 from crispy_forms.bootstrap import PrependedText
 from crispy_forms.helper import FormHelper
@@ -181,8 +182,64 @@ class AccountChangeForm(forms.Form):
         return rules.clean_tolerance(self.cleaned_data["tolerance"])
 
 
+class RateField(forms.CharField):
+    """A fraction typed as 0.1 or 0,1 (10%); rules.clean_rate says what is wrong with it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off", style="max-width: 8rem")
+
+    def prepare_value(self, value):
+        return value.normalize() if isinstance(value, Decimal) else value  # 0.1, not 0.1000
+
+
+class DayCountField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(inputmode="numeric", autocomplete="off", style="max-width: 8rem")
+
+
+_reminder_line = re.compile(r"(\d{1,3})\D+?(\d{1,2}:\d{2}(?::\d{2})?)")
+
+
+class RemindersField(forms.CharField):
+    """Invoice reminders, one per line: the number of days, then the time (`5 12:00`)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "style": "max-width: 16rem"})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 500)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value) -> list[dict]:
+        reminders = []
+        for number, line in enumerate(super().to_python(value).splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = _reminder_line.fullmatch(line.strip())
+            if match is None:
+                raise forms.ValidationError(
+                    _("Line %(line)d: write the number of days, then the time, e.g. 5 12:00."),
+                    code="reminder_line_invalid",
+                    params={"line": number},
+                )
+            reminders.append({"days": int(match[1]), "timeOfDay": match[2]})
+        return reminders
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{item['days']} {item['timeOfDay'][:5]}" for item in value)
+        return value
+
+
 class StoreSettingsForm(forms.Form):
-    """The store's credit settings; the currency code is checked by the service."""
+    """The store's settings, VTEX's store configuration included; rules.py checks each value."""
 
     currency_code = forms.CharField(
         label=_("Currency"),
@@ -201,6 +258,44 @@ class StoreSettingsForm(forms.Form):
             "the New and Edit forms do not ask for it."
         ),
     )
+    postponement_enabled = forms.BooleanField(
+        label=_("Invoices can be postponed"), required=False
+    )
+    invoice_postponement_limit = DayCountField(
+        label=_("Postponements per invoice"),
+        help_text=_("How many times one invoice may be postponed."),
+    )
+    max_postponement_days = DayCountField(
+        label=_("Longest postponement (days)"),
+        help_text=_("Counted from the invoice's original due date."),
+    )
+    daily_interest_rate = RateField(
+        label=_("Daily interest rate"), help_text=_("A fraction: 0.001 = 0.1% a day.")
+    )
+    tax_rate = RateField(label=_("Tax rate"), help_text=_("A fraction: 0.1 = 10%."))
+    reminders_before_due = RemindersField(
+        label=_("Reminders before the due date"),
+        help_text=_("One per line: days before, then the time, e.g. 5 12:00."),
+    )
+    reminders_after_due = RemindersField(
+        label=_("Reminders after the due date"),
+        help_text=_("One per line: days after, then the time, e.g. 3 12:00."),
+    )
+    max_pre_authorization_growth_rate = RateField(
+        label=_("Pre-authorization growth rate"),
+        help_text=_(
+            "How much an order's pre-authorization may grow before it is invoiced: "
+            "0.1 lets R$ 100 become R$ 110."
+        ),
+    )
+    automatic_account_creation_enabled = forms.BooleanField(
+        label=_("Open accounts automatically at checkout"),
+        required=False,
+        help_text=_("Customers without an account may buy on credit (VTEX checkout)."),
+    )
+    my_credits_enabled = forms.BooleanField(
+        label=_("Show the My Credits page in the store"), required=False
+    )
 
     use_required_attribute = False
 
@@ -210,10 +305,54 @@ class StoreSettingsForm(forms.Form):
             autocomplete="off", style="text-transform: uppercase; max-width: 8rem"
         )
         self.helper = _layout_only(
-            "currency_code",
-            PrependedText("default_credit_limit", currency_symbol(currency_code)),
-            "tolerance_enabled",
+            Fieldset(
+                _("Accounts"),
+                "currency_code",
+                PrependedText("default_credit_limit", currency_symbol(currency_code)),
+                "tolerance_enabled",
+            ),
+            Fieldset(
+                _("Invoices"),
+                "postponement_enabled",
+                "invoice_postponement_limit",
+                "max_postponement_days",
+                "daily_interest_rate",
+                "tax_rate",
+                "reminders_before_due",
+                "reminders_after_due",
+            ),
+            Fieldset(
+                _("Checkout"),
+                "max_pre_authorization_growth_rate",
+                "automatic_account_creation_enabled",
+                "my_credits_enabled",
+            ),
         )
+
+    @classmethod
+    def initial_for(cls, store_settings: StoreSettings) -> dict:
+        return {name: getattr(store_settings, name) for name in cls.base_fields}
 
     def clean_default_credit_limit(self):
         return rules.clean_credit_limit(self.cleaned_data["default_credit_limit"])
+
+    def clean_invoice_postponement_limit(self) -> int:
+        return rules.clean_day_count(self.cleaned_data["invoice_postponement_limit"])
+
+    def clean_max_postponement_days(self) -> int:
+        return rules.clean_day_count(self.cleaned_data["max_postponement_days"])
+
+    def clean_daily_interest_rate(self):
+        return rules.clean_rate(self.cleaned_data["daily_interest_rate"])
+
+    def clean_tax_rate(self):
+        return rules.clean_rate(self.cleaned_data["tax_rate"])
+
+    def clean_max_pre_authorization_growth_rate(self):
+        return rules.clean_rate(self.cleaned_data["max_pre_authorization_growth_rate"])
+
+    def clean_reminders_before_due(self) -> list[dict]:
+        return rules.clean_reminders(self.cleaned_data["reminders_before_due"])
+
+    def clean_reminders_after_due(self) -> list[dict]:
+        return rules.clean_reminders(self.cleaned_data["reminders_after_due"])

@@ -139,10 +139,43 @@ class StoreSettings(models.Model):
         _("default credit limit"), max_digits=14, decimal_places=2, default=Decimal("100.00")
     )
     tolerance_enabled = models.BooleanField(_("tolerance enabled"), default=True)
+    # VTEX's store configuration (GET/PUT /storeconfig). Rates are fractions: 0.1 = 10 %.
+    postponement_enabled = models.BooleanField(_("postponement enabled"), default=False)
+    invoice_postponement_limit = models.PositiveSmallIntegerField(
+        _("postponements per invoice"), default=0
+    )
+    max_postponement_days = models.PositiveSmallIntegerField(
+        _("maximum postponement (days)"), default=0
+    )
+    daily_interest_rate = models.DecimalField(
+        _("daily interest rate"), max_digits=5, decimal_places=4, default=Decimal("0")
+    )
+    tax_rate = models.DecimalField(
+        _("tax rate"), max_digits=5, decimal_places=4, default=Decimal("0")
+    )
+    max_pre_authorization_growth_rate = models.DecimalField(
+        _("pre-authorization growth rate"), max_digits=5, decimal_places=4, default=Decimal("0")
+    )
+    automatic_account_creation_enabled = models.BooleanField(
+        _("automatic account creation"), default=False
+    )
+    my_credits_enabled = models.BooleanField(_("My Credits page"), default=False)
+    # Invoice reminders: lists of {"days": int, "timeOfDay": "HH:MM:SS"}, as VTEX has them.
+    reminders_before_due = models.JSONField(_("reminders before the due date"), default=list)
+    reminders_after_due = models.JSONField(_("reminders after the due date"), default=list)
 
     class Meta:
         verbose_name = _("store settings")
         verbose_name_plural = _("store settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(daily_interest_rate__gte=0, daily_interest_rate__lte=1)
+                & Q(tax_rate__gte=0, tax_rate__lte=1)
+                & Q(max_pre_authorization_growth_rate__gte=0)
+                & Q(max_pre_authorization_growth_rate__lte=1),
+                name="store_settings_rates_between_0_and_1",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("Store settings"))

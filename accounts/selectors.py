@@ -19,8 +19,10 @@ SORTABLE_FIELDS = {
 }
 DEFAULT_ORDERING = "-created"
 
-# Fields whose changes are not worth showing to staff: bumped on every save.
-HISTORY_HIDDEN_FIELDS = ["updated_at"]
+# Fields whose changes history does not show: bumped on every save, or moved by the ledger
+# without a history row (its movements are their record), so a diff would pin them on the
+# next edit of the account.
+HISTORY_HIDDEN_FIELDS = ["updated_at", "balance", "pre_authorized_credit"]
 # History lists changed fields in the order the account page shows them.
 FIELD_ORDER = {field.name: position for position, field in enumerate(Account._meta.fields)}
 

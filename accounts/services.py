@@ -545,29 +545,41 @@ def _upsert_clause(table: str, update_fields: Collection[str] | None) -> str:
     )
 
 
-CURRENCY_CODE_MESSAGE = _("Enter the currency's 3-letter ISO 4217 code, e.g. BRL, USD or EUR.")
+# Each store setting and the rule that reads it; fields not given keep their value.
+STORE_SETTING_RULES = {
+    "currency_code": rules.clean_currency_code,
+    "default_credit_limit": rules.clean_credit_limit,
+    "tolerance_enabled": bool,
+    "postponement_enabled": bool,
+    "invoice_postponement_limit": rules.clean_day_count,
+    "max_postponement_days": rules.clean_day_count,
+    "daily_interest_rate": rules.clean_rate,
+    "tax_rate": rules.clean_rate,
+    "max_pre_authorization_growth_rate": rules.clean_rate,
+    "automatic_account_creation_enabled": bool,
+    "my_credits_enabled": bool,
+    "reminders_before_due": rules.clean_reminders,
+    "reminders_after_due": rules.clean_reminders,
+}
 
 
-def update_store_settings(
-    *, currency_code: str, default_credit_limit: object, tolerance_enabled: bool
-) -> StoreSettings:
-    """Change the store's credit settings (one row), applying the credit-limit rule."""
+def update_store_settings(**values: object) -> StoreSettings:
+    """Change the given store settings (one row; see STORE_SETTING_RULES), each by its rule."""
+    unknown = values.keys() - STORE_SETTING_RULES.keys()
+    if unknown:
+        raise TypeError(f"Unknown store settings: {', '.join(sorted(unknown))}")
     errors: dict[str, ValidationError] = {}
-    code = str(currency_code or "").strip().upper()
-    if len(code) != 3 or not code.isascii() or not code.isalpha():
-        errors["currency_code"] = ValidationError(CURRENCY_CODE_MESSAGE, code="currency_invalid")
-    try:
-        limit = rules.clean_credit_limit(default_credit_limit)
-    except ValidationError as error:
-        errors["default_credit_limit"] = error
+    cleaned: dict[str, object] = {}
+    for field, raw in values.items():
+        try:
+            cleaned[field] = STORE_SETTING_RULES[field](raw)
+        except ValidationError as error:
+            errors[field] = error
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         store_settings = StoreSettings.load()
-        store_settings.currency_code = code
-        store_settings.default_credit_limit = limit
-        store_settings.tolerance_enabled = bool(tolerance_enabled)
-        store_settings.save(
-            update_fields=["currency_code", "default_credit_limit", "tolerance_enabled"]
-        )
+        for field, value in cleaned.items():
+            setattr(store_settings, field, value)
+        store_settings.save(update_fields=list(cleaned))
     return store_settings

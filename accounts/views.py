@@ -215,12 +215,7 @@ class StoreSettingsView(StaffPermissionMixin, FormView):
         return {**super().get_form_kwargs(), "currency_code": currency_code}
 
     def get_initial(self):
-        store_settings = self.store_settings
-        return {
-            "currency_code": store_settings.currency_code,
-            "default_credit_limit": store_settings.default_credit_limit,
-            "tolerance_enabled": store_settings.tolerance_enabled,
-        }
+        return StoreSettingsForm.initial_for(self.store_settings)
 
     def form_valid(self, form):
         try:
