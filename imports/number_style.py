@@ -1,0 +1,255 @@
+"""A file's number style, decided once from all its amount cells, its delimiter and encoding.
+
+Whether 1.500 is fifteen hundred depends on how the rest of the file writes numbers: a file
+that also holds 2.345,67 or 0,05 uses decimal commas, one with 1,234.56 or 12.5 decimal
+points. Those cells decide; when none does, the program that wrote the file is a hint
+(Excel writes `;` files in languages with decimal commas); when both styles appear, nothing
+ambiguous can be read. The decision becomes the `NumberContext` every amount of the file is
+read in (accounts.amounts.read_amount), and a note that tells staff what was decided and why.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.amounts import (
+    Example,
+    NumberContext,
+    NumberStyle,
+    StyleBasis,
+    WrittenAmount,
+    read_written_amount,
+)
+
+from . import columns
+
+# Every template column holding an amount, read-only ones included: an exported file's
+# balances (0.00) show its style as well as the credit limits do.
+AMOUNT_FIELDS = frozenset(
+    {
+        "credit_limit",
+        "tolerance",
+        "balance",
+        "available_credit",
+        "available_balance",
+        "pre_authorized_credit",
+    }
+)
+
+# The shapes nearly every amount cell has (1500, 1500.00, 0,05): read without the full parser,
+# so deciding a 100,000-row file's style costs little.
+_COMMON_SHAPE = re.compile(r"-?[0-9]+(?:([.,])[0-9]{1,2})?", re.ASCII)
+
+
+@dataclass
+class NumberStyleEvidence:
+    """What a file's amount cells say about its number style, gathered cell by cell."""
+
+    point_cells: int = 0
+    comma_cells: int = 0
+    ambiguous_cells: int = 0
+    point_example: Example | None = None
+    comma_example: Example | None = None
+    ambiguous_example: Example | None = None
+
+    def add(self, row_number: int, column: str, text: str) -> None:
+        """Count one amount cell as written in the file (blank cells say nothing)."""
+        text = text.strip()
+        if not text:
+            return
+        if match := _COMMON_SHAPE.fullmatch(text):
+            mark = match[1]
+            if mark == ".":
+                self._add_point(row_number, column, text)
+            elif mark == ",":
+                self._add_comma(row_number, column, text)
+            return
+        self.add_written(row_number, column, read_written_amount(text))
+
+    def add_written(self, row_number: int, column: str, written: WrittenAmount) -> None:
+        """Count a cell already read by read_written_amount."""
+        shown = written.shows_style
+        if shown is NumberStyle.DECIMAL_POINT:
+            self._add_point(row_number, column, written.text.strip())
+        elif shown is NumberStyle.DECIMAL_COMMA:
+            self._add_comma(row_number, column, written.text.strip())
+        elif written.ambiguous:
+            self.ambiguous_cells += 1
+            if self.ambiguous_example is None:
+                self.ambiguous_example = Example(row_number, column, written.text.strip())
+
+    def _add_point(self, row_number: int, column: str, text: str) -> None:
+        self.point_cells += 1
+        if self.point_example is None:
+            self.point_example = Example(row_number, column, text)
+
+    def _add_comma(self, row_number: int, column: str, text: str) -> None:
+        self.comma_cells += 1
+        if self.comma_example is None:
+            self.comma_example = Example(row_number, column, text)
+
+
+def amount_positions(header: Iterable[str]) -> dict[int, str]:
+    """Position → header as written, for each amount column of a file's header."""
+    return {
+        position: name.strip()
+        for position, name in enumerate(header)
+        if columns.match_header(name) in AMOUNT_FIELDS
+    }
+
+
+def gather_evidence(
+    records: Iterable[tuple[int, list[str]]], positions: dict[int, str]
+) -> NumberStyleEvidence:
+    """Read every amount cell of a file's records (row number, cells)."""
+    evidence = NumberStyleEvidence()
+    unquote = columns.strip_neutralizing_quote
+    add = evidence.add
+    for row_number, cells in records:
+        count = len(cells)
+        for position, column in positions.items():
+            if position < count and cells[position]:
+                add(row_number, column, unquote(cells[position]))
+    return evidence
+
+
+def file_format_style(*, delimiter: str, encoding: str) -> NumberStyle | None:
+    """The style the program that wrote the file usually means, or None if it tells nothing.
+
+    Excel separates columns with the list separator of the user's language: `;` where the
+    decimal mark is a comma (es, pt-BR), `,` where it is a point — and its comma-separated
+    files are Windows-1252 ("CSV") or UTF-8 with a BOM ("CSV UTF-8"). Google Sheets and
+    LibreOffice write `,` and UTF-8 without a BOM in every language, and tab-separated text
+    comes from any of them: those say nothing.
+    """
+    if delimiter == ";":
+        return NumberStyle.DECIMAL_COMMA
+    if delimiter == "," and encoding in ("utf-8-sig", "cp1252"):
+        return NumberStyle.DECIMAL_POINT
+    return None
+
+
+@dataclass(frozen=True)
+class NumberStyleDecision:
+    """How a file's amounts are read, what that rests on, and the evidence for the note."""
+
+    context: NumberContext
+    evidence: NumberStyleEvidence
+    delimiter: str
+
+    @property
+    def style(self) -> NumberStyle | None:
+        return self.context.style
+
+    @property
+    def basis(self) -> StyleBasis:
+        return self.context.basis
+
+    def note(self) -> str:
+        """What was decided and why, for the job's notes ("" for a file without amounts)."""
+        evidence = self.evidence
+        if not (evidence.point_cells or evidence.comma_cells or evidence.ambiguous_cells):
+            return ""
+        basis = self.basis
+        if basis is StyleBasis.MIXED:
+            return _(
+                "Amounts: this file writes some with a decimal point (row %(point_row)s: "
+                "“%(point)s”) and others with a decimal comma (row %(comma_row)s: "
+                "“%(comma)s”). Each is read as written; one that reads differently each way, "
+                "such as 1.500, is refused."
+            ) % {
+                "point_row": evidence.point_example.row_number,
+                "point": evidence.point_example.text,
+                "comma_row": evidence.comma_example.row_number,
+                "comma": evidence.comma_example.text,
+            }
+        if basis is StyleBasis.CELLS:
+            point = self.style is NumberStyle.DECIMAL_POINT
+            example = evidence.point_example if point else evidence.comma_example
+            count = evidence.point_cells if point else evidence.comma_cells
+            params = {
+                "count": count,
+                "row": example.row_number,
+                "column": example.column,
+                "example": example.text,
+            }
+            if point:
+                return ngettext(
+                    "Amounts: read with a decimal point (1,500.00 is fifteen hundred): "
+                    "%(count)s cell can only be read that way, “%(example)s” (row %(row)s, "
+                    "%(column)s).",
+                    "Amounts: read with a decimal point (1,500.00 is fifteen hundred): "
+                    "%(count)s cells can only be read that way, such as “%(example)s” "
+                    "(row %(row)s, %(column)s).",
+                    count,
+                ) % params
+            return ngettext(
+                "Amounts: read with a decimal comma (1.500,00 is fifteen hundred): %(count)s "
+                "cell can only be read that way, “%(example)s” (row %(row)s, %(column)s).",
+                "Amounts: read with a decimal comma (1.500,00 is fifteen hundred): %(count)s "
+                "cells can only be read that way, such as “%(example)s” (row %(row)s, "
+                "%(column)s).",
+                count,
+            ) % params
+        if basis is StyleBasis.FILE_FORMAT:
+            if self.style is NumberStyle.DECIMAL_COMMA:
+                note = _(
+                    "Amounts: read with a decimal comma (1.500 is fifteen hundred), as Excel "
+                    "writes semicolon-separated files in Spanish and Portuguese; no amount "
+                    "in the file shows it for certain."
+                )
+            else:
+                note = _(
+                    "Amounts: read with a decimal point (1,500 is fifteen hundred), as Excel "
+                    "writes comma-separated files in languages with decimal points; no "
+                    "amount in the file shows it for certain."
+                )
+        else:
+            note = _(
+                "Amounts: nothing in the file shows whether it uses decimal points or "
+                "decimal commas."
+            )
+        if evidence.ambiguous_cells:
+            params = {
+                "count": evidence.ambiguous_cells,
+                "example": evidence.ambiguous_example.text,
+                "row": evidence.ambiguous_example.row_number,
+            }
+            if basis is StyleBasis.FILE_FORMAT:
+                note += " " + ngettext(
+                    "%(count)s amount, “%(example)s” (row %(row)s), can be read two ways: it "
+                    "is read as thousands, with a warning if that contradicts the file's format.",
+                    "%(count)s amounts, such as “%(example)s” (row %(row)s), can be read two "
+                    "ways: they are read as thousands, with a warning where that contradicts "
+                    "the file's format.",
+                    evidence.ambiguous_cells,
+                ) % params
+            else:
+                note += " " + ngettext(
+                    "%(count)s amount, “%(example)s” (row %(row)s), can be read two ways: it "
+                    "is read as thousands and listed as a warning.",
+                    "%(count)s amounts, such as “%(example)s” (row %(row)s), can be read two "
+                    "ways: they are read as thousands and listed as warnings.",
+                    evidence.ambiguous_cells,
+                ) % params
+        return note
+
+
+def decide_number_style(
+    evidence: NumberStyleEvidence, *, delimiter: str, encoding: str
+) -> NumberStyleDecision:
+    """Decide how a file's amounts are read: its cells first, then its format."""
+    point, comma = evidence.point_example, evidence.comma_example
+    if point and comma:
+        context = NumberContext(None, StyleBasis.MIXED, point, comma)
+    elif point or comma:
+        style = NumberStyle.DECIMAL_POINT if point else NumberStyle.DECIMAL_COMMA
+        context = NumberContext(style, StyleBasis.CELLS, point, comma)
+    elif style := file_format_style(delimiter=delimiter, encoding=encoding):
+        context = NumberContext(style, StyleBasis.FILE_FORMAT)
+    else:
+        context = NumberContext(None, StyleBasis.NONE)
+    return NumberStyleDecision(context, evidence, delimiter)
