@@ -29,14 +29,9 @@ from . import columns
 # Every template column holding an amount, read-only ones included: an exported file's
 # balances (0.00) show its style as well as the credit limits do.
 AMOUNT_FIELDS = frozenset(
-    {
-        "credit_limit",
-        "tolerance",
-        "balance",
-        "available_credit",
-        "available_balance",
-        "pre_authorized_credit",
-    }
+    column.name
+    for column in columns.COLUMNS
+    if column.kind in (columns.CellKind.MONEY, columns.CellKind.FRACTION)
 )
 
 # The shapes nearly every amount cell has (1500, 1500.00, 0,05): read without the full parser,
