@@ -1,65 +1,46 @@
-"""Forms for the Accounts pages: they shape input and delegate every rule to rules.py."""
+"""Forms of the Accounts pages. They only shape input: every account rule is applied by the
+planner (through accounts.services), whose problems come back onto the fields."""
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from crispy_forms.bootstrap import PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
-from .models import DocumentType, StoreSettings
-from .templatetags.credit import currency_symbol, money
-
-# "R$ 1.500,00" pasted from a receipt: the symbol is not part of the number.
-_leading_currency = re.compile(r"^\s*(?:[A-Za-z]{0,3}\$|€|£)\s*")
+from .display import amount, currency_symbol, money
+from .models import ApiScope, DocumentType, StoreSettings
+from .problems import Problem
 
 
 class RuleField(forms.CharField):
-    """Text whose emptiness is judged by a rule in rules.py, so staff read the rule's message
-    ("Enter the customer's e-mail.") instead of Django's generic "This field is required."."""
+    """Text whose emptiness is judged by a rule, so staff read the rule's message ("Enter
+    the customer's e-mail.") instead of Django's generic "This field is required."."""
 
     def validate(self, value):
         pass
 
 
-class MoneyField(forms.CharField):
-    """An amount typed the way staff write it (1500, 1.500,00, R$ 1,500.00); checked by a rule.
-
-    The active locale's thousands separator is removed only where it cannot be a decimal
-    point ("1.500" in pt-BR, "1,500" in English), then rules.parse_decimal reads the rest.
-    """
+class AmountField(forms.CharField):
+    """An amount typed the way staff write it in their language (1.500,00 or 1,500.00,
+    R$ included); rules.parse_amount reads it."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("localize", True)
-        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("max_length", 50)
         super().__init__(*args, **kwargs)
         self.widget.attrs.update(inputmode="decimal", autocomplete="off")
 
-    def to_python(self, value):
-        text = _leading_currency.sub("", super().to_python(value))
-        thousands = get_format("THOUSAND_SEPARATOR")
-        decimal_point = get_format("DECIMAL_SEPARATOR")
-        grouped = rf"[1-9]\d{{0,2}}(?:{re.escape(thousands)}\d{{3}})+"
-        if decimal_point not in text and re.fullmatch(grouped, text):
-            text = text.replace(thousands, "")
-        return text
+
+TOLERANCE_HELP = _("A fraction of the limit: 0.05 lets one order exceed it by 5%.")
 
 
-class ToleranceField(forms.CharField):
-    """A fraction typed as 0.05 or 0,05; rules.clean_tolerance says what is wrong with it."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("localize", True)
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault(
-            "help_text", _("A fraction of the limit: 0.05 lets one order exceed it by 5%.")
-        )
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update(inputmode="decimal", autocomplete="off")
+def _names(layout_fields: list) -> list[str]:
+    """Field names of crispy layout entries (a PrependedText names its field)."""
+    return [getattr(field, "field", field) for field in layout_fields]
 
 
 def _layout_only(*fields) -> FormHelper:
@@ -71,126 +52,113 @@ def _layout_only(*fields) -> FormHelper:
     return helper
 
 
-class AccountCreateForm(forms.Form):
-    """The New form: Identification then Credit; every value is checked by rules.py."""
+class AccountValuesForm(forms.Form):
+    """A form whose values become a proposed change; the planner's problems come back onto
+    the fields shown (a problem about a field the page does not show goes on top)."""
 
-    document_type = forms.ChoiceField(
-        label=_("Document type"), choices=DocumentType.choices, initial=DocumentType.CPF
+    use_required_attribute = False  # the server's messages are the ones staff should read
+    shown_fields: frozenset[str] = frozenset()
+
+    def proposed_values(self) -> dict[str, str]:
+        """The account values typed; a blank optional field is left out (unchanged, or the
+        store's default for a new account)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "version" and (value or self.fields[name].required)
+        }
+
+    def add_problems(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            field = problem.field if problem.field in self.shown_fields else None
+            self.add_error(field, problem.as_validation_error())
+
+    def _credit_fields(self, store_settings: StoreSettings) -> list:
+        """The credit limit with the currency before it, and the tolerance if the store uses
+        it (otherwise its field stays, unshown, so a value posted from an older page is
+        refused rather than ignored)."""
+        fields = [PrependedText("credit_limit", currency_symbol(store_settings.currency_code))]
+        if store_settings.tolerance_enabled:
+            fields.append("tolerance")
+        else:
+            self.fields["tolerance"].required = False
+        return fields
+
+
+class AccountCreateForm(AccountValuesForm):
+    """The New form: Identification then Credit."""
+
+    document_type = RuleField(
+        label=_("Document type"),
+        initial=DocumentType.CPF,
+        widget=forms.Select(choices=DocumentType.choices),
     )
     document = RuleField(
         label=_("Document"),
-        max_length=200,  # generous: rules.clean_document says what the real limit is
+        max_length=200,  # generous: the document rule says what the real limit is
         help_text=_("With or without punctuation, e.g. 529.982.247-25 or 11.222.333/0001-81."),
     )
     email = RuleField(
-        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label=_("E-mail"), max_length=1000, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    credit_limit = MoneyField(label=_("Credit limit"), required=False)
-    tolerance = ToleranceField(label=_("Tolerance"), required=False)
-
-    use_required_attribute = False  # the server's messages are the ones staff should read
+    credit_limit = AmountField(label=_("Credit limit"), required=False)
+    tolerance = AmountField(label=_("Tolerance"), required=False, help_text=TOLERANCE_HELP)
 
     def __init__(self, *args, store_settings: StoreSettings, **kwargs):
         super().__init__(*args, **kwargs)
-        currency = store_settings.currency_code
-        default_limit = money(store_settings.default_credit_limit, currency)
+        default_limit = store_settings.default_credit_limit
         self.fields["credit_limit"].help_text = _(
             "In the store currency (%(currency)s). Leave blank for the store default, %(default)s."
-        ) % {"currency": currency, "default": default_limit}
-        self.fields["credit_limit"].widget.attrs["placeholder"] = default_limit
-        credit = [PrependedText("credit_limit", currency_symbol(currency))]
-        if store_settings.tolerance_enabled:
-            credit.append("tolerance")
-        else:
-            del self.fields["tolerance"]
+        ) % {
+            "currency": store_settings.currency_code,
+            "default": money(default_limit, store_settings.currency_code),
+        }
+        # The currency symbol is already before the input: the placeholder is the number.
+        self.fields["credit_limit"].widget.attrs["placeholder"] = amount(default_limit)
+        credit = self._credit_fields(store_settings)
+        self.shown_fields = frozenset(["document_type", "document", "email", *_names(credit)])
         self.helper = _layout_only(
             Fieldset(_("Identification"), "document_type", "document", "email"),
             Fieldset(_("Credit"), *credit),
         )
 
-    def clean_email(self) -> str:
-        return rules.clean_email(self.cleaned_data["email"])
 
-    def clean_credit_limit(self):
-        raw = self.cleaned_data["credit_limit"]
-        return rules.clean_credit_limit(raw) if raw else None
+class AccountCloseForm(AccountValuesForm):
+    """The Close confirmation: the account's version when the page was opened, so closing
+    an account someone changed since is refused."""
 
-    def clean_tolerance(self):
-        raw = self.cleaned_data["tolerance"]
-        return rules.clean_tolerance(raw) if raw else None
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def clean(self):
-        cleaned = super().clean()
-        document_type = cleaned.get("document_type")
-        if document_type and "document" in cleaned:
-            typed = cleaned["document"]
-            try:
-                cleaned["document"] = rules.clean_document(document_type, typed)
-            except forms.ValidationError as error:
-                self.add_error("document", error)
-                hint = _other_document_type_hint(document_type, typed)
-                if hint:
-                    self.add_error("document", hint)
-        return cleaned
+    def show_version(self, version: int) -> None:
+        """After a refused stale save: the next save is made knowing the newer values."""
+        self.data = self.data.copy()
+        self.data["version"] = str(version)
 
 
-def _other_document_type_hint(chosen_type: str, document: str) -> forms.ValidationError | None:
-    """The commonest slip at the counter: a CNPJ typed with CPF still selected, or the reverse."""
-    for other_type in (DocumentType.CPF, DocumentType.CNPJ):
-        if other_type == chosen_type:
-            continue
-        try:
-            rules.clean_document(other_type, document)
-        except forms.ValidationError:
-            continue
-        return forms.ValidationError(
-            _("This is a valid %(type)s: choose %(type)s as the document type."),
-            code="other_document_type",
-            params={"type": other_type},
-        )
-    return None
+class AccountChangeForm(AccountCloseForm):
+    """Edit an open account's e-mail, credit limit and tolerance, from the version shown."""
 
+    email = RuleField(label=_("E-mail"), max_length=1000, widget=forms.EmailInput())
+    credit_limit = AmountField(label=_("Credit limit"))
+    tolerance = AmountField(label=_("Tolerance"), help_text=TOLERANCE_HELP)
 
-class AccountChangeForm(forms.Form):
-    """Edit an open account's e-mail, credit limit and tolerance."""
-
-    email = RuleField(label=_("E-mail"), max_length=254, widget=forms.EmailInput())
-    credit_limit = MoneyField(label=_("Credit limit"))
-    tolerance = ToleranceField(label=_("Tolerance"))
-
-    use_required_attribute = False
+    field_order = ["email", "credit_limit", "tolerance", "version"]
 
     def __init__(self, *args, store_settings: StoreSettings, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = [
-            "email",
-            PrependedText("credit_limit", currency_symbol(store_settings.currency_code)),
-        ]
-        if store_settings.tolerance_enabled:
-            fields.append("tolerance")
-        else:
-            del self.fields["tolerance"]
-        self.helper = _layout_only(*fields)
-
-    def clean_email(self) -> str:
-        return rules.clean_email(self.cleaned_data["email"])
-
-    def clean_credit_limit(self):
-        return rules.clean_credit_limit(self.cleaned_data["credit_limit"])
-
-    def clean_tolerance(self):
-        return rules.clean_tolerance(self.cleaned_data["tolerance"])
+        credit = self._credit_fields(store_settings)
+        self.shown_fields = frozenset(["email", *_names(credit)])
+        self.helper = _layout_only("email", *credit, "version")
 
 
-class RateField(forms.CharField):
+class RateField(AmountField):
     """A fraction typed as 0.1 or 0,1 (10%); rules.clean_rate says what is wrong with it."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("localize", True)
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update(inputmode="decimal", autocomplete="off", style="max-width: 8rem")
+        self.widget.attrs["style"] = "max-width: 8rem"
 
     def prepare_value(self, value):
         return value.normalize() if isinstance(value, Decimal) else value  # 0.1, not 0.1000
@@ -239,14 +207,15 @@ class RemindersField(forms.CharField):
 
 
 class StoreSettingsForm(forms.Form):
-    """The store's settings, VTEX's store configuration included; rules.py checks each value."""
+    """The store's settings, VTEX's store configuration included; the service reads each
+    value with its rule (accounts.services.store_settings)."""
 
     currency_code = forms.CharField(
         label=_("Currency"),
         max_length=3,
         help_text=_("ISO 4217 code shown next to every amount, e.g. BRL, USD, EUR."),
     )
-    default_credit_limit = MoneyField(
+    default_credit_limit = AmountField(
         label=_("Default credit limit"),
         help_text=_("Given to new accounts opened without a credit limit."),
     )
@@ -333,26 +302,22 @@ class StoreSettingsForm(forms.Form):
     def initial_for(cls, store_settings: StoreSettings) -> dict:
         return {name: getattr(store_settings, name) for name in cls.base_fields}
 
-    def clean_default_credit_limit(self):
-        return rules.clean_credit_limit(self.cleaned_data["default_credit_limit"])
 
-    def clean_invoice_postponement_limit(self) -> int:
-        return rules.clean_day_count(self.cleaned_data["invoice_postponement_limit"])
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the key is for, e.g. “ERP integration”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[ApiScope.READ],
+        help_text=_("Give an integration only what it needs."),
+    )
 
-    def clean_max_postponement_days(self) -> int:
-        return rules.clean_day_count(self.cleaned_data["max_postponement_days"])
 
-    def clean_daily_interest_rate(self):
-        return rules.clean_rate(self.cleaned_data["daily_interest_rate"])
-
-    def clean_tax_rate(self):
-        return rules.clean_rate(self.cleaned_data["tax_rate"])
-
-    def clean_max_pre_authorization_growth_rate(self):
-        return rules.clean_rate(self.cleaned_data["max_pre_authorization_growth_rate"])
-
-    def clean_reminders_before_due(self) -> list[dict]:
-        return rules.clean_reminders(self.cleaned_data["reminders_before_due"])
-
-    def clean_reminders_after_due(self) -> list[dict]:
-        return rules.clean_reminders(self.cleaned_data["reminders_after_due"])
+class HolderForm(forms.Form):
+    # The e-mail rule itself is applied by services.add_holder.
+    email = forms.CharField(label=_("Holder's e-mail"), max_length=254)

@@ -1,13 +1,16 @@
-"""Reads of accounts, shared by the Accounts page, the export and the API."""
+"""Reads of accounts, shared by the Accounts page, the export, the API and the planner."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from .changes.records import WRITABLE_FIELDS, AccountValues, StoredAccount
 from .models import Account, AccountStatus, DocumentType
+from .rules import can_be_stored
 
 SORTABLE_FIELDS = {
     "email": "email",
@@ -46,8 +49,7 @@ def search_accounts(
     Unknown status or document type values are ignored rather than matching nothing.
     """
     accounts = Account.objects.all()
-    # No stored value can hold a NUL (PostgreSQL refuses it in text), so it only ever
-    # comes from a mangled paste; dropping it keeps the lookup from failing.
+    # No stored value can hold a NUL, so it only ever comes from a mangled paste: dropped.
     query = query.replace("\x00", "").strip()
     if query:
         condition = Q(pk=query) | Q(email=query.lower())
@@ -65,6 +67,14 @@ def search_accounts(
     if email:
         accounts = accounts.filter(email=email.replace("\x00", "").strip().lower())
     return accounts.order_by(*ordering_for(ordering))
+
+
+def get_account(account_id: str) -> Account:
+    """The account with this id; Account.DoesNotExist for one that could never have been
+    stored (too long, or with a NUL, which PostgreSQL refuses even to compare)."""
+    if len(account_id) > Account._meta.pk.max_length or not can_be_stored(account_id):
+        raise Account.DoesNotExist
+    return Account.objects.get(pk=account_id)
 
 
 def ordering_for(sort: str) -> list[str]:
@@ -161,3 +171,96 @@ def _opening_values(record) -> list[FieldChange]:
         )
         for field in fields
     ]
+
+
+# --- Batch reads for the planner (accounts/changes) ------------------------------------------
+
+STORED_VALUES = ("id", *WRITABLE_FIELDS, "version")
+
+
+def _stored(row: tuple) -> StoredAccount:
+    return StoredAccount(row[0], AccountValues(*row[1:7]), row[7])
+
+
+def stored_accounts(ids: Collection[str], *, lock: bool = False) -> dict[str, StoredAccount]:
+    """Accounts by id (primary key), in one query; with ``lock`` they stay locked
+    (SELECT … FOR UPDATE) until the caller's transaction ends."""
+    if not ids:
+        return {}
+    accounts = Account.objects.filter(pk__in=ids).order_by()
+    if lock:
+        accounts = accounts.select_for_update()
+    return {row[0]: _stored(row) for row in accounts.values_list(*STORED_VALUES)}
+
+
+def open_accounts_with(*, fields: Collection[str], **lookup: Collection[str]) -> list[tuple]:
+    """Open accounts matching one ``<field>__in`` lookup, as tuples of ``fields``.
+
+    A plain query finds which accounts match (account_email_idx / account_document_idx),
+    and only those are loaded through the ORM: in a file of new accounts almost nothing
+    matches, and the ORM would spend more time preparing thousands of parameters one by one
+    than the database spends answering. No ORDER BY and the status tested here rather than
+    in SQL: otherwise SQLite's planner walks the (status, created_at) index over every open
+    account instead of the e-mail or document index.
+    """
+    ((name, wanted),) = lookup.items()
+    wanted = list(wanted)
+    if not wanted:
+        return []
+    quote = connection.ops.quote_name
+    meta = Account._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(meta.pk.column)}, {quote(meta.get_field('status').column)} "  # noqa: S608
+            f"FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.get_field(name.removesuffix('__in')).column)} "
+            f"IN ({', '.join(['%s'] * len(wanted))})",
+            wanted,
+        )
+        ids = [account_id for account_id, status in cursor if status == AccountStatus.OPEN]
+    if not ids:
+        return []
+    return list(Account.objects.filter(pk__in=ids).order_by().values_list(*fields))
+
+
+def open_accounts_by_document(documents: Collection[str]) -> dict[tuple[str, str], StoredAccount]:
+    """Open accounts holding any of these documents, by (document type, document)."""
+    found = open_accounts_with(document__in=documents, fields=STORED_VALUES)
+    return {
+        (account.values.document_type, account.values.document): account
+        for account in map(_stored, found)
+    }
+
+
+def open_account_ids_by_email(emails: Collection[str]) -> dict[str, str]:
+    """Ids of the open accounts holding any of these e-mails, by e-mail."""
+    return {
+        email: account_id
+        for account_id, email in open_accounts_with(email__in=emails, fields=("id", "email"))
+    }
+
+
+def existing_account_ids(ids: Collection[str]) -> set[str]:
+    return set(Account.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+def last_changes(ids: Collection[str]) -> dict[str, dict[str, str]]:
+    """Who last changed each account, when and through which channel (its newest history
+    row), as the parameters of a ``stale_version`` problem."""
+    newest: dict[str, dict[str, str]] = {}
+    records = (
+        Account.history.filter(id__in=ids)
+        .order_by("id", "-history_date", "-history_id")
+        .values_list(
+            "id", "history_user__username", "history_date", "history_channel", "history_source"
+        )
+    )
+    for account_id, username, when, channel, source in records:
+        if account_id not in newest:
+            newest[account_id] = {
+                "user": username or "",
+                "when": when.isoformat(),
+                "channel": channel,
+                "source": source,
+            }
+    return newest

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, StoreSettings
-from accounts.rules import MAX_CREDIT_LIMIT, parse_decimal
+from accounts.rules import MAX_CREDIT_LIMIT, parse_amount
 
 CENT = Decimal("0.01")
 # VTEX: a settled transaction's first invoice is due in 30 days, each next one 30 days later;
@@ -49,7 +49,7 @@ ACCOUNT_CLOSED = _("The account is closed: no new credit can be used on it.")
 
 def clean_amount(raw: object) -> Decimal:
     """A money amount greater than zero with at most 2 decimal places."""
-    value = parse_decimal(raw)
+    value = parse_amount(raw)
     if value <= 0:
         raise ValidationError(_("The value must be greater than zero."), code="value_not_positive")
     if value > MAX_CREDIT_LIMIT:
@@ -67,7 +67,7 @@ def clean_amount(raw: object) -> Decimal:
 
 def clean_debit(raw: object) -> Decimal:
     """A debit as VTEX writes it, negative ("-15"); returns the amount to take (15.00)."""
-    value = parse_decimal(raw)
+    value = parse_amount(raw)
     if value >= 0:
         raise ValidationError(
             _('A debit is written as a negative value, e.g. "-15".'), code="debit_not_negative"
@@ -78,7 +78,7 @@ def clean_debit(raw: object) -> Decimal:
 def clean_whole_number(raw: object, *, minimum: int, maximum: int, code: str) -> int:
     """A whole number given as 3, 3.0 or "3", between minimum and maximum."""
     try:
-        value = parse_decimal(raw)
+        value = parse_amount(raw)
     except ValidationError:
         value = None
     if value is None or value != value.to_integral_value() or not minimum <= value <= maximum:

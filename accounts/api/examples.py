@@ -69,7 +69,7 @@ ALREADY_OPEN = OpenApiExample(
         "fields": {
             "document": [
                 {
-                    "code": "duplicate_open_account",
+                    "code": "duplicate_open_document",
                     "message": "An open account with this document already exists "
                     "(account 52998224725_CPF).",
                 }
@@ -96,13 +96,13 @@ INVALID_INPUT = OpenApiExample(
 TOLERANCE_TOO_LARGE = OpenApiExample(
     "Tolerance given as a percentage",
     value={
-        "code": "tolerance_out_of_range",
+        "code": "tolerance_percent",
         "message": "value: The tolerance is a fraction between 0 and 1 (0.05 = 5%). "
         "Did you mean 0.20 = 20%?",
         "fields": {
             "value": [
                 {
-                    "code": "tolerance_out_of_range",
+                    "code": "tolerance_percent",
                     "message": "The tolerance is a fraction between 0 and 1 (0.05 = 5%). "
                     "Did you mean 0.20 = 20%?",
                 }
@@ -151,4 +151,16 @@ HOLDER_EXISTS = OpenApiExample(
     },
     response_only=True,
     status_codes=["409"],
+)
+STALE = OpenApiExample(
+    "Changed since If-Match",
+    value={
+        "code": "stale_version",
+        "message": "Changed by ana on Dec. 2, 2026, 2:02 p.m. through CSV import (Import #12 "
+        "row 57) since you last saw it: nothing was saved, so that change is kept. Check the "
+        "account and save again if your values are still right. Credit limit is now "
+        "2,000.00 (yours: 1,500.00).",
+    },
+    response_only=True,
+    status_codes=["412"],
 )

@@ -1,6 +1,6 @@
 """One place that turns every failure of an API call into VTEX's `{"code", "message"}` shape.
 
-Rule errors come from accounts.rules (via the services) as Django ValidationErrors with
+Refusals come from the planner (via the services) as ChangeRefused, with the problems'
 stable codes; input-shape errors come from the serializers. Both leave here with the
 field named the way the API spells it (`creditLimit`, `claims.email`).
 """
@@ -14,12 +14,19 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from accounts.models import Holder
+from accounts.models import Account, Holder
+from accounts.problems import DUPLICATE_CODES, ChangeRefused
 
 # VTEX's one documented error code.
 DUPLICATE_OPEN_ACCOUNT_CODE = "1099"
 DUPLICATE_OPEN_ACCOUNT_MESSAGE = "The Credit Account is already open."
-CONFLICT_CODES = {"account_closed", "holder_exists"}
+# Refusals that are not about the input's shape: the request was fine, the data says no.
+STATUS_BY_CODE = {
+    "stale_version": status.HTTP_412_PRECONDITION_FAILED,
+    "account_closed": status.HTTP_409_CONFLICT,
+    "reopen_refused": status.HTTP_409_CONFLICT,
+    "holder_exists": status.HTTP_409_CONFLICT,
+}
 API_FIELD_NAMES = {
     "credit_limit": "creditLimit",
     "document_type": "documentType",
@@ -102,21 +109,28 @@ def _not_found_response(exc: Exception) -> Response:
 
 
 def _rule_error_response(exc: DjangoValidationError, field_names: dict[str, str]) -> Response:
-    """A rule refused the input: 409 for a conflict with existing data, else 400."""
-    errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {"": exc.error_list}
+    """The planner or a rule refused the request: 409 for a conflict with existing data,
+    412 for a stale If-Match, 404 for an unknown account, else 400."""
+    if isinstance(exc, ChangeRefused):
+        errors = [(problem.field or "", problem.code, problem.message) for problem in exc.problems]
+        params = {problem.code: problem.params for problem in exc.problems}
+    else:
+        by_field = exc.error_dict if hasattr(exc, "error_dict") else {"": exc.error_list}
+        errors = [
+            (field, error.code, next(iter(error)))
+            for field, field_errors in by_field.items()
+            for error in field_errors
+        ]
+        params = {}
     fields: dict[str, list[dict]] = {}
-    duplicate_of = None
-    conflict_code = None
-    for field, errors in errors_by_field.items():
-        for error in errors:
-            message = str(error.message) % error.params if error.params else str(error.message)
-            name = field_names.get(field, field)
-            fields.setdefault(name, []).append({"code": error.code, "message": message})
-            if error.code == "duplicate_open_account" and duplicate_of is None:
-                duplicate_of = error.params["id"]
-            elif error.code in CONFLICT_CODES:
-                conflict_code = error.code
-    if duplicate_of is not None:
+    for field, code, message in errors:
+        fields.setdefault(field_names.get(field, field), []).append(
+            {"code": code, "message": message}
+        )
+    codes = {code for _field, code, _message in errors}
+    duplicate = next((code for code in DUPLICATE_CODES if code in codes), None)
+    if duplicate is not None:
+        duplicate_of = params[duplicate]["id"]
         body = error_body(
             DUPLICATE_OPEN_ACCOUNT_CODE,
             f"{DUPLICATE_OPEN_ACCOUNT_MESSAGE} Existing account id: {duplicate_of}.",
@@ -124,10 +138,13 @@ def _rule_error_response(exc: DjangoValidationError, field_names: dict[str, str]
             fields=fields,
         )
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if "unknown_id" in codes:
+        return _not_found_response(Account.DoesNotExist())
     body = _summarize(fields)
-    if conflict_code is not None:
-        body["code"] = conflict_code
-        return Response(body, status=status.HTTP_409_CONFLICT)
+    for code, status_code in STATUS_BY_CODE.items():
+        if code in codes:
+            body["code"] = code
+            return Response(body, status=status_code)
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 

@@ -1,5 +1,7 @@
 """The API's only body format: JSON, read with a size limit."""
 
+from decimal import Decimal
+
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json  # rejects NaN and Infinity
@@ -22,7 +24,8 @@ class LimitedJSONParser(JSONParser):
         if len(body) > MAX_BODY_BYTES:
             raise RequestBodyTooLarge()
         try:
-            return json.loads(body.decode("utf-8"))
+            # Numbers as Decimal: 0.1 stays 0.1, and 1e400 is a (too large) number, not inf.
+            return json.loads(body.decode("utf-8"), parse_float=Decimal)
         except UnicodeDecodeError:
             raise exceptions.ParseError("The body is not UTF-8 text.") from None
         except ValueError as error:

@@ -48,12 +48,12 @@ class UtcDateTimeField(serializers.Field):
 
 @extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}], "example": 1500})
 class NumberOrNumericStringField(serializers.Field):
-    """A JSON number or a numeric string ("1500.00"); the value rules parse it."""
+    """A JSON number or a numeric string ("1500.00"); rules.parse_amount reads it."""
 
     default_error_messages = {"invalid": "Expected a number or a numeric string."}
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | float | str):
+        if isinstance(data, bool) or not isinstance(data, int | float | Decimal | str):
             self.fail("invalid")
         return data
 
@@ -147,7 +147,7 @@ class OpenAccountSerializer(StrictSerializer):
 
     document = serializers.CharField(required=False, allow_blank=True, max_length=100)
     documentType = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    email = serializers.CharField(max_length=254)
+    email = serializers.CharField(max_length=1000)  # the e-mail rule says what fits
     creditLimit = NumberOrNumericStringField(required=False)
     tolerance = NumberOrNumericStringField(required=False)
     description = serializers.CharField(
@@ -159,11 +159,17 @@ class OpenOrChangeAccountSerializer(StrictSerializer):
     """Body of PUT /accounts/{id}: omitted fields stay as they are."""
 
     id = serializers.CharField(required=False, max_length=100, help_text="Same as in the path.")
-    email = serializers.CharField(required=False, max_length=254)
+    email = serializers.CharField(required=False, max_length=1000)
     document = serializers.CharField(required=False, allow_blank=True, max_length=100)
     documentType = serializers.CharField(required=False, allow_blank=True, max_length=20)
     creditLimit = NumberOrNumericStringField(required=False)
     tolerance = NumberOrNumericStringField(required=False)
+    status = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="Not in VTEX's API: `Closed` closes the account (as DELETE does); a closed "
+        "account is never reopened.",
+    )
     description = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, help_text="Deprecated: ignored."
     )

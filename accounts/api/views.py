@@ -5,15 +5,19 @@ base URL and the key pair. Where VTEX is inconsistent, DOMAIN.md's decisions app
 (PUT leaves omitted fields unchanged; tolerance above 1 is refused).
 """
 
+import re
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.changes import Intent
 from accounts.models import Account, ApiScope
 
 from . import examples
@@ -36,6 +40,14 @@ from .serializers import (
 ACCOUNT_ID_PARAMETER = OpenApiParameter(
     "account_id", str, OpenApiParameter.PATH, description="The account's id (`creditAccountId`)."
 )
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional: the account's `ETag` when you read it (e.g. `\"3\"`). If the "
+    "account changed since, nothing is written and the answer is 412. Without it the last "
+    "write wins, as in VTEX.",
+)
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, "Invalid input", examples=[examples.INVALID_INPUT]),
     401: OpenApiResponse(ErrorSerializer, "No or wrong credentials", [examples.UNAUTHORIZED]),
@@ -43,6 +55,9 @@ ERRORS = {
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, "No such account", [examples.NOT_FOUND])}
 CLOSED = {409: OpenApiResponse(ErrorSerializer, "Closed account", [examples.ACCOUNT_CLOSED])}
+STALE = {412: OpenApiResponse(ErrorSerializer, "Changed since If-Match", [examples.STALE])}
+# If-Match takes the ETag of an account response: its version, quoted.
+_ENTITY_TAG = re.compile(r'"(\d{1,10})"')
 
 
 class CreditControlView(APIView):
@@ -70,12 +85,23 @@ class CreditControlView(APIView):
         return serializer.validated_data
 
 
-def find_account(account_id: str) -> Account:
-    # Any id can be looked up, but one that could never have been stored is not sent to
-    # the database (PostgreSQL refuses NUL characters with an error, not a miss).
-    if len(account_id) > 100 or not account_id.isprintable():
-        raise Account.DoesNotExist
-    return Account.objects.get(pk=account_id)
+def account_response(account: Account) -> Response:
+    """An account, with its version as the ETag a later If-Match can send back."""
+    return Response(AccountSerializer(account).data, headers={"ETag": f'"{account.version}"'})
+
+
+def requested_version(request) -> int | None:
+    """The version an If-Match header asks to change (None: no header, or `*`)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    match = _ENTITY_TAG.fullmatch(header)
+    if match is None:
+        raise ValidationError(
+            {"If-Match": 'Send the ETag of the account as you read it, e.g. "3".'},
+            code="invalid_if_match",
+        )
+    return int(match[1])
 
 
 class AccountCollectionView(CreditControlView):
@@ -126,15 +152,12 @@ class AccountCollectionView(CreditControlView):
     )
     def post(self, request):
         body = self.parse(OpenAccountSerializer, request.data)
-        account = services.open_account_with_document_id(
-            email=body["email"],
-            document_type=body.get("documentType"),
-            document=body.get("document", ""),
-            credit_limit=body.get("creditLimit"),
-            tolerance=body.get("tolerance"),
+        saved = services.open_account(
+            values=account_values(body),
             source=change_source(request),
+            id_from_document=True,
         )
-        return Response(AccountSerializer(account).data)
+        return account_response(saved.account)
 
 
 class AccountView(CreditControlView):
@@ -149,7 +172,7 @@ class AccountView(CreditControlView):
         tags=["Accounts"],
     )
     def get(self, request, account_id):
-        return Response(AccountSerializer(find_account(account_id)).data)
+        return account_response(selectors.get_account(account_id))
 
     @extend_schema(
         operation_id="openOrChangeAccount",
@@ -157,7 +180,7 @@ class AccountView(CreditControlView):
         description="Opens an account with this id when there is none; otherwise changes "
         "the fields sent — **omitted fields stay unchanged** (VTEX erases them). Changing "
         "`creditLimit` or `tolerance` of an existing account also needs the `credit` scope.",
-        parameters=[ACCOUNT_ID_PARAMETER],
+        parameters=[ACCOUNT_ID_PARAMETER, IF_MATCH_PARAMETER],
         request=OpenOrChangeAccountSerializer,
         responses={
             200: AccountSerializer,
@@ -167,6 +190,7 @@ class AccountView(CreditControlView):
                 "Closed account, or another open account has this e-mail/document",
                 [examples.ACCOUNT_CLOSED, examples.ALREADY_OPEN],
             ),
+            **STALE,
         },
         examples=[examples.CHANGE_REQUEST, examples.ACCOUNT],
         tags=["Accounts"],
@@ -177,44 +201,44 @@ class AccountView(CreditControlView):
             raise ValidationError(
                 {"id": "The id in the body differs from the id in the path."}, code="id_mismatch"
             )
-        fields = {
-            name: body[key]
-            for key, name in [
-                ("email", "email"),
-                ("document", "document"),
-                ("documentType", "document_type"),
-                ("creditLimit", "credit_limit"),
-                ("tolerance", "tolerance"),
-            ]
-            if key in body
-        }
-        source = change_source(request)
+        values = account_values(body)
+        version = requested_version(request)
         try:
-            find_account(account_id)
+            selectors.get_account(account_id)
         except Account.DoesNotExist:
-            account = services.open_account_with_id(account_id=account_id, source=source, **fields)
-            return Response(AccountSerializer(account).data)
-        if {"credit_limit", "tolerance"} & fields.keys():
-            check_scope(request, ApiScope.CREDIT)
-        account = services.change_open_account(account_id=account_id, source=source, **fields)
-        return Response(AccountSerializer(account).data)
+            if version is not None:
+                raise PreconditionFailed("No account has this id: If-Match cannot match.") from None
+        else:
+            if {"credit_limit", "tolerance"} & values.keys():
+                check_scope(request, ApiScope.CREDIT)
+        saved = services.change_account(
+            account_id=account_id,
+            values=values,
+            source=change_source(request),
+            based_on_version=version,
+            intent=Intent.OPEN_OR_CHANGE,
+        )
+        return account_response(saved.account)
 
     @extend_schema(
         operation_id="closeAccount",
         summary="Close an account",
         description="Closing is irreversible; closing a closed account changes nothing. "
         "The optional body (VTEX sends the owner's document and e-mail) is ignored.",
-        parameters=[ACCOUNT_ID_PARAMETER],
+        parameters=[ACCOUNT_ID_PARAMETER, IF_MATCH_PARAMETER],
         request=CloseAccountSerializer,
-        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND},
+        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND, **STALE},
         examples=[examples.CLOSED_ACCOUNT],
         tags=["Accounts"],
     )
     def delete(self, request, account_id):
         self.parse(CloseAccountSerializer, request.data)
-        account = find_account(account_id)
-        account = services.close_account(account_id=account.pk, source=change_source(request))
-        return Response(AccountSerializer(account).data)
+        saved = services.close_account(
+            account_id=selectors.get_account(account_id).pk,
+            source=change_source(request),
+            based_on_version=requested_version(request),
+        )
+        return account_response(saved.account)
 
 
 class SingleValueChangeView(CreditControlView):
@@ -225,12 +249,13 @@ class SingleValueChangeView(CreditControlView):
 
     def put(self, request, account_id):
         body = self.parse(ValueSerializer, request.data)
-        account = services.change_open_account(
-            account_id=find_account(account_id).pk,
+        saved = services.change_account(
+            account_id=selectors.get_account(account_id).pk,
+            values={self.account_field: body["value"]},
             source=change_source(request),
-            **{self.account_field: body["value"]},
+            based_on_version=requested_version(request),
         )
-        return Response(AccountSerializer(account).data)
+        return account_response(saved.account)
 
 
 class CreditLimitView(SingleValueChangeView):
@@ -240,9 +265,9 @@ class CreditLimitView(SingleValueChangeView):
     @extend_schema(
         operation_id="changeCreditLimit",
         summary="Change the credit limit",
-        parameters=[ACCOUNT_ID_PARAMETER],
+        parameters=[ACCOUNT_ID_PARAMETER, IF_MATCH_PARAMETER],
         request=ValueSerializer,
-        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND, **CLOSED},
+        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND, **CLOSED, **STALE},
         examples=[examples.CREDIT_LIMIT_REQUEST, examples.ACCOUNT],
         tags=["Accounts"],
     )
@@ -259,9 +284,9 @@ class ToleranceView(SingleValueChangeView):
         summary="Change the tolerance",
         description="A fraction between 0 and 1: 0.05 lets one order exceed the limit by 5 %. "
         "A value above 1 is refused with a hint (`20` → did you mean 0.20?).",
-        parameters=[ACCOUNT_ID_PARAMETER],
+        parameters=[ACCOUNT_ID_PARAMETER, IF_MATCH_PARAMETER],
         request=ValueSerializer,
-        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND, **CLOSED},
+        responses={200: AccountSerializer, **ERRORS, **NOT_FOUND, **CLOSED, **STALE},
         examples=[examples.TOLERANCE_REQUEST, examples.TOLERANCE_TOO_LARGE, examples.ACCOUNT],
         tags=["Accounts"],
     )
@@ -296,7 +321,7 @@ class HolderCollectionView(CreditControlView):
     def post(self, request, account_id):
         body = self.parse(AddHolderSerializer, request.data)
         holder = services.add_holder(
-            account_id=find_account(account_id).pk,
+            account_id=selectors.get_account(account_id).pk,
             email=body["claims"]["email"],
             source=change_source(request),
         )
@@ -323,13 +348,34 @@ class HolderView(CreditControlView):
         tags=["Holders"],
     )
     def delete(self, request, account_id, holder_id):
-        account = find_account(account_id)
+        account = selectors.get_account(account_id)
         if len(holder_id) > 32 or not holder_id.isalnum():
             raise NotFound("The account has no holder with this id.", code="holder_not_found")
         services.remove_holder(
             account_id=account.pk, holder_id=holder_id, source=change_source(request)
         )
         return Response({"id": holder_id})
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "stale_version"
+
+
+# API body keys → account fields.
+API_FIELDS = {
+    "email": "email",
+    "document": "document",
+    "documentType": "document_type",
+    "creditLimit": "credit_limit",
+    "tolerance": "tolerance",
+    "status": "status",
+}
+
+
+def account_values(body: dict) -> dict[str, object]:
+    """The account values of a request body, by account field (keys absent stay absent)."""
+    return {field: body[key] for key, field in API_FIELDS.items() if key in body}
 
 
 @login_not_required

@@ -10,10 +10,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import rules
+from accounts.changes import AccountValues, PlannedChange
+from accounts.changes import Action as PlannedAction
 from accounts.history import Channel
 from accounts.models import Account, AccountStatus
-from accounts.services import BulkAccountWrite, bulk_write_accounts
+from accounts.problems import rule_error
+from accounts.services import write_planned_changes
 
 from ..models import ImportJob, ImportRowError
 from .rows import (
@@ -153,29 +155,28 @@ def _apply_batch(job: ImportJob, batch: list[Change], result: ApplyResult, user_
 
 def _write(job: ImportJob, batch: list[Change], user_id) -> None:
     label = _("Import #%(job)s row %(row)s")
-    bulk_write_accounts(
-        writes=[
-            BulkAccountWrite(
-                account_id=change.account_id,
-                email=change.email,
-                document_type=change.document_type,
-                document=change.document,
-                credit_limit=change.credit_limit,
-                tolerance=change.tolerance,
-                status=change.status,
-                history_source=label % {"job": job.pk, "row": change.row_number},
-                is_new=change.action == Action.CREATE,
+    write_planned_changes(
+        [
+            PlannedChange(
+                change.row_number,
+                PlannedAction(change.action),
+                change.account_id,
+                AccountValues(
+                    change.email,
+                    change.document_type,
+                    change.document,
+                    change.credit_limit,
+                    change.tolerance,
+                    change.status,
+                ),
+                changed_fields=change.changed,
             )
             for change in batch
         ],
         channel=Channel.IMPORT,
         user_id=user_id,
         when=timezone.now(),
-        # Rewriting only what the batch changes spares the e-mail and document indexes
-        # when a file only changes limits.
-        update_fields={
-            name for change in batch if change.action != Action.CREATE for name in change.changed
-        },
+        history_source=lambda change: label % {"job": job.pk, "row": change.reference},
     )
 
 
@@ -230,7 +231,7 @@ def _clashing_with_new_accounts(batch: list[Change]) -> list[RowError]:
             ("document", document_holders.get((change.document_type, change.document))),
         ):
             if holder is not None and holder != change.account_id:
-                message = rules.duplicate_open_account_error(field=name, existing_id=holder)
+                message = rule_error(f"duplicate_open_{name}", id=holder)
                 errors.append(
                     RowError(
                         change.row_number,

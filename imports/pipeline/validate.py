@@ -12,7 +12,9 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from accounts import rules
+from accounts.changes import SeenKeys
 from accounts.models import Account, AccountStatus, DocumentType, StoreSettings
+from accounts.problems import rule_error
 
 from .. import columns, reader
 from ..models import ImportJob, ImportRowError
@@ -29,7 +31,6 @@ from .rows import (
     configured_batch_size,
     open_accounts_with,
 )
-from .seen_keys import SeenKeys
 
 KNOWN_VALUES_LIMIT = 4096
 
@@ -216,13 +217,13 @@ class _RowPlanner:
             if existing and _is_stored_document(document, document_type, existing):
                 cleaned["document"] = existing["document"]
             else:
-                run("document", _clean_document_from_spreadsheet, document_type, document)
+                run("document", rules.clean_document, document_type, document)
         if values.get("credit_limit"):
             limit = self._number(values["credit_limit"])
             run("credit_limit", self._few_values, rules.clean_credit_limit, limit)
         if values.get("tolerance"):
             # "5%" is a percent: let the rule say which fraction was meant.
-            tolerance = self._number(values["tolerance"]).rstrip("%")
+            tolerance = self._number(values["tolerance"])
             run("tolerance", self._few_values, rules.clean_tolerance, tolerance)
         if values.get("status"):
             run("status", self._few_values, rules.clean_status, values["status"])
@@ -409,9 +410,7 @@ class _RowPlanner:
                     )
                 )
             elif holder is not None and holder["id"] != new["id"]:
-                error = rules.duplicate_open_account_error(
-                    field="document", existing_id=holder["id"]
-                )
+                error = rule_error("duplicate_open_document", id=holder["id"])
                 errors.append(self._error(row, "document", error))
             else:
                 self.seen.add(document_key, number)
@@ -433,49 +432,10 @@ class _RowPlanner:
                 )
             )
         elif holder_id is not None and holder_id != new["id"]:
-            error = rules.duplicate_open_account_error(field="email", existing_id=holder_id)
+            error = rule_error("duplicate_open_email", id=holder_id)
             errors.append(self._error(row, "email", error))
         else:
             self.seen.add(email_key, number)
-
-
-DOCUMENT_LENGTHS = {DocumentType.CPF: 11, DocumentType.CNPJ: 14}
-
-
-def _clean_document_from_spreadsheet(document_type: str, raw: str) -> str:
-    """rules.clean_document, plus a hint when a spreadsheet mangled the number."""
-    try:
-        return rules.clean_document(document_type, raw)
-    except ValidationError as error:
-        hint = _spreadsheet_hint(document_type, raw)
-        if not hint:
-            raise
-        raise ValidationError(f"{' '.join(error.messages)} {hint}", code=error.code) from None
-
-
-def _spreadsheet_hint(document_type: str, raw: str) -> str:
-    """Excel reads a CPF/CNPJ as a number: it drops leading zeros, may add ".0", and
-    shows long ones in scientific notation (5,29982E+10)."""
-    length = DOCUMENT_LENGTHS.get(document_type)
-    text = raw.strip()
-    if length is None:
-        return ""
-    if "E+" in text.upper():
-        return _(
-            "The spreadsheet turned it into a number in scientific notation: format the "
-            "Document column as text and type the document again."
-        )
-    digits = text.removesuffix(".0")
-    if not digits.isdigit() or len(digits) > length:
-        return ""
-    try:
-        fixed = rules.clean_document(document_type, digits.zfill(length))
-    except ValidationError:
-        return ""
-    return _(
-        "A spreadsheet probably changed this number (dropped its leading zeros or added "
-        ".0): did you mean %(document)s? Format the Document column as text before saving."
-    ) % {"document": rules.format_document(document_type, fixed)}
 
 
 def _is_stored_document(raw: str, document_type: str, account: dict) -> bool:

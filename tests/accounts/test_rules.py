@@ -2,10 +2,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts import rules
+from accounts.rules import NumberStyle
 
 
 @pytest.mark.parametrize(
@@ -76,10 +78,17 @@ def test_credit_limit_accepts_money_in_common_notations(raw, expected):
     ("raw", "code"),
     [
         ("-1", "credit_limit_negative"),
-        ("10.123", "credit_limit_too_precise"),
+        ("10.1234", "credit_limit_too_precise"),
         ("abc", "not_a_number"),
         ("1e20", "credit_limit_too_large"),
+        ("1e400", "credit_limit_too_large"),
         ("NaN", "not_a_number"),
+        ("Infinity", "not_a_number"),
+        ("1_000", "not_a_number"),
+        ("１２３", "non_ascii_digits"),
+        ("١٢٣", "non_ascii_digits"),
+        ("1,500", "amount_ambiguous"),
+        ("1.500", "amount_ambiguous"),
     ],
 )
 def test_bad_credit_limits_are_rejected(raw, code):
@@ -88,12 +97,61 @@ def test_bad_credit_limits_are_rejected(raw, code):
     assert error.value.code == code
 
 
-def test_tolerance_above_one_suggests_the_fraction():
+@pytest.mark.parametrize(
+    ("raw", "style", "expected"),
+    [
+        ("1,500", NumberStyle.DECIMAL_POINT, Decimal("1500")),
+        ("1.500", NumberStyle.DECIMAL_COMMA, Decimal("1500")),
+        ("1.500", NumberStyle.DECIMAL_POINT, Decimal("1.500")),
+        ("1,500", NumberStyle.DECIMAL_COMMA, Decimal("1.500")),
+        ("1,500,000", NumberStyle.UNKNOWN, Decimal("1500000")),
+        ("1.500,25", NumberStyle.UNKNOWN, Decimal("1500.25")),
+        ("1,5", NumberStyle.UNKNOWN, Decimal("1.5")),
+        ("0.125", NumberStyle.UNKNOWN, Decimal("0.125")),
+        ("1234.567", NumberStyle.UNKNOWN, Decimal("1234.567")),
+        ("R$ 1.500,00", NumberStyle.DECIMAL_COMMA, Decimal("1500.00")),
+        ("1 500,00 €", NumberStyle.DECIMAL_COMMA, Decimal("1500.00")),
+    ],
+)
+def test_amounts_are_read_in_the_channels_number_style(raw, style, expected):
+    assert rules.parse_amount(raw, style=style) == expected
+
+
+def test_a_lone_separator_before_three_digits_is_never_read_as_a_fraction_in_an_unknown_style():
+    with pytest.raises(ValidationError) as error:
+        rules.parse_amount("1,500")
+    assert error.value.params == {"value": "1,500", "thousands": "1500", "decimal": "1.5"}
+    assert error.value.messages == [
+        "“1,500” could be 1500 or 1.5: write it without a thousands separator."
+    ]
+    with translation.override("pt-br"):
+        assert error.value.messages == [
+            "“1,500” pode ser 1500 ou 1,5: escreva sem separador de milhar."
+        ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [("20", "0.20 = 20%"), ("5%", "0.05 = 5%"), ("0.5%", "0.005 = 0.5%"), ("1.5", "0.015 = 1.5%")],
+)
+def test_tolerance_given_as_a_percent_suggests_the_fraction(raw, hint):
+    with pytest.raises(ValidationError) as error:
+        rules.clean_tolerance(raw)
+    assert error.value.code == "tolerance_percent"
+    assert error.value.messages == [
+        f"The tolerance is a fraction between 0 and 1 (0.05 = 5%). Did you mean {hint}?"
+    ]
+
+
+def test_the_percent_hint_uses_the_readers_decimal_separator():
     with pytest.raises(ValidationError) as error:
         rules.clean_tolerance("20")
-    assert error.value.messages == [
-        "The tolerance is a fraction between 0 and 1 (0.05 = 5%). Did you mean 0.20 = 20%?"
-    ]
+    with translation.override("pt-br"):
+        assert "(0,05 = 5%)" in error.value.messages[0]
+        assert "0,20 = 20%?" in error.value.messages[0]
+
+
+def test_tolerance_accepts_fractions_up_to_one():
     assert rules.clean_tolerance("0,2") == Decimal("0.2000")
     assert rules.clean_tolerance(1) == Decimal("1.0000")
 
@@ -161,10 +219,26 @@ def test_status_is_accepted_in_any_case_and_unknown_one_named():
     assert error.value.messages == ["Unknown status “Frozen”: use Open or Closed."]
 
 
-def test_duplicate_open_account_error_names_the_existing_account():
-    error = rules.duplicate_open_account_error(field="document", existing_id="acc-42")
-    assert error.code == "duplicate_open_account"
-    assert error.messages == ["An open account with this document already exists (account acc-42)."]
+def test_an_email_longer_than_its_column_is_refused_before_anything_is_stored():
+    long_email = "a" * 250 + "@example.com"
+    with pytest.raises(ValidationError) as error:
+        rules.clean_email(long_email)
+    assert error.value.messages == ["The e-mail has 262 characters: at most 254 fit."]
+
+
+@pytest.mark.parametrize(
+    ("document_type", "raw", "code", "params"),
+    [
+        ("CPF", "11.222.333/0001-81", "other_document_type", {"type": "CNPJ"}),
+        ("CNPJ", "529.982.247-25", "other_document_type", {"type": "CPF"}),
+        ("CPF", "52998224725.0", "document_changed_by_spreadsheet", {"document": "529.982.247-25"}),
+        ("CPF", "5,29982E+10", "document_in_scientific_notation", {}),
+    ],
+)
+def test_a_refused_document_says_what_probably_happened(document_type, raw, code, params):
+    with pytest.raises(ValidationError) as error:
+        rules.clean_document(document_type, raw)
+    assert (error.value.code, error.value.params) == (code, params)
 
 
 @settings(max_examples=3000, deadline=None)

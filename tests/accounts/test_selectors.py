@@ -92,7 +92,7 @@ def test_account_history_lists_opening_values_then_changes_newest_first(accounts
 
     account = accounts[0]
     source = ChangeSource(channel=Channel.API, label="erp-key")
-    services.change_account(account_id=account.pk, source=source, credit_limit="42")
+    services.change_account(account_id=account.pk, source=source, values={"credit_limit": "42"})
     history = selectors.account_history(account=account)
     assert [entry.is_creation for entry in history] == [False, True]
     assert [(c.field, str(c.new)) for c in history[0].changes] == [("credit_limit", "42.00")]

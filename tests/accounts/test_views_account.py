@@ -298,7 +298,9 @@ def test_account_page_queries_do_not_grow_with_its_history(
     account = AccountFactory()
     source = ChangeSource(channel=Channel.FORM, label="manager", user_id=manager.pk)
     for limit in range(1, 31):
-        services.change_account(account_id=account.pk, source=source, credit_limit=limit)
+        services.change_account(
+            account_id=account.pk, source=source, values={"credit_limit": limit}
+        )
     viewer_client.get(detail_url(account))
     # session, user, permissions (2), account, store settings, history, holders
     with django_assert_max_num_queries(9):
@@ -308,17 +310,79 @@ def test_account_page_queries_do_not_grow_with_its_history(
 
 
 def test_account_page_says_when_older_history_is_left_out(viewer_client, manager, monkeypatch):
-    from accounts import services, views
+    from accounts import services
     from accounts.history import ChangeSource
+    from accounts.views import accounts as views
 
     monkeypatch.setattr(views, "HISTORY_SHOWN", 2)
     account = AccountFactory(credit_limit=1)
     source = ChangeSource(channel=Channel.FORM, label="manager", user_id=manager.pk)
     for limit in [2, 3]:
-        services.change_account(account_id=account.pk, source=source, credit_limit=limit)
+        services.change_account(
+            account_id=account.pk, source=source, values={"credit_limit": limit}
+        )
     response = viewer_client.get(detail_url(account))
     assert [entry.changes[0].new for entry in response.context["history"]] == [
         Decimal("3.00"),
         Decimal("2.00"),
     ]
     assertContains(response, "Only the newest 2 changes are shown.")
+
+
+def test_saving_an_edit_that_changes_nothing_says_so(manager_client):
+    account = AccountFactory(email="ana@example.com", credit_limit=1000, tolerance=Decimal("0.05"))
+    response = manager_client.post(
+        change_url(account),
+        {"email": "ana@example.com", "credit_limit": "1,000.00", "tolerance": "0.05", "version": 1},
+        follow=True,
+    )
+    assertContains(response, "No changes: the account already had these values.")
+    assertNotContains(response, "saved.")
+    assert account.history.count() == 1
+
+
+def test_an_edit_over_a_newer_change_is_refused_with_who_when_and_both_values(
+    manager_client, viewer
+):
+    from accounts import services
+    from accounts.history import ChangeSource
+
+    account = AccountFactory(email="ana@example.com", credit_limit=1000, tolerance=Decimal("0.05"))
+    assertContains(manager_client.get(change_url(account)), 'name="version" value="1"')
+    services.change_account(
+        account_id=account.pk,
+        source=ChangeSource(channel=Channel.FORM, label="viewer", user_id=viewer.pk),
+        values={"credit_limit": "2000"},
+    )
+    mine = {"email": "ana@example.com", "credit_limit": "1500", "tolerance": "0.05", "version": 1}
+    response = manager_client.post(change_url(account), mine)
+    assertContains(response, "The account was not saved.")
+    message = response.context["form"].non_field_errors()[0]
+    assert message.startswith("Changed by viewer on ")
+    assert "through Web form since you last saw it: nothing was saved" in message
+    assert message.endswith("Credit limit is now 2,000.00 (yours: 1,500.00).")
+    account.refresh_from_db()
+    assert account.credit_limit == Decimal("2000.00")
+    # The page now shows the newer values: saving again is a deliberate choice, and works.
+    assertContains(response, 'name="version" value="2"')
+    manager_client.post(change_url(account), {**mine, "version": 2})
+    account.refresh_from_db()
+    assert (account.credit_limit, account.version) == (Decimal("1500.00"), 3)
+
+
+def test_closing_from_a_page_opened_before_a_change_is_refused(manager_client, viewer):
+    from accounts import services
+    from accounts.history import ChangeSource
+
+    account = AccountFactory(email="ana@example.com", credit_limit=1000)
+    assertContains(manager_client.get(close_url(account)), 'name="version" value="1"')
+    services.change_account(
+        account_id=account.pk,
+        source=ChangeSource(channel=Channel.FORM, label="viewer", user_id=viewer.pk),
+        values={"credit_limit": "5000"},
+    )
+    response = manager_client.post(close_url(account), {"version": 1})
+    assertContains(response, "Changed by viewer on ")
+    assertContains(response, "since you last saw it: nothing was saved")
+    account.refresh_from_db()
+    assert account.status == "Open"

@@ -120,7 +120,7 @@ def test_open_a_second_open_account_is_1099_naming_the_existing_one(api):
         f"The Credit Account is already open. Existing account id: {existing.pk}."
     )
     assert body["accountId"] == existing.pk
-    assert body["fields"]["document"][0]["code"] == "duplicate_open_account"
+    assert body["fields"]["document"][0]["code"] == "duplicate_open_document"
     assert Account.objects.count() == 1
 
 
@@ -154,7 +154,7 @@ def test_open_after_closing_gets_a_uuid_because_the_vtex_id_is_taken(api):
             {"email": "x@example.com", "tolerance": 20},
             400,
             "tolerance",
-            "tolerance_out_of_range",
+            "tolerance_percent",
             "The tolerance is a fraction between 0 and 1 (0.05 = 5%). Did you mean 0.20 = 20%?",
         ),
         (
@@ -366,14 +366,26 @@ def test_change_credit_limit_accepts_numbers_and_numeric_strings(api, value, exp
         ("creditlimit", -1, "credit_limit_negative", "The credit limit cannot be negative."),
         (
             "creditlimit",
-            "12.345",
+            "12.3456",
             "credit_limit_too_precise",
             "The credit limit has at most 2 decimal places, e.g. 1500.50.",
         ),
         (
+            "creditlimit",
+            "1,500",
+            "amount_ambiguous",
+            "“1,500” could be 1500 or 1.5: write it without a thousands separator.",
+        ),
+        (
+            "creditlimit",
+            "١٥٠٠",
+            "non_ascii_digits",
+            "“١٥٠٠” has digits other than 0 to 9: type the number with the digits 0 to 9.",
+        ),
+        (
             "tolerance",
             20,
-            "tolerance_out_of_range",
+            "tolerance_percent",
             "The tolerance is a fraction between 0 and 1 (0.05 = 5%). Did you mean 0.20 = 20%?",
         ),
         ("tolerance", "abc", "not_a_number", "“abc” is not a number."),
@@ -388,11 +400,21 @@ def test_bad_values_are_refused_naming_the_value_field(api, path, value, code, m
     assert (account.credit_limit, account.tolerance) == (Decimal("500.00"), Decimal("0.0500"))
 
 
-def test_an_infinite_json_number_is_not_a_number(api):
+def test_a_json_number_beyond_any_float_is_too_large_not_infinite(api):
     account = AccountFactory()
-    response = api("PUT", f"/accounts/{account.pk}/tolerance", raw='{"value": 1e400}')
+    response = api("PUT", f"/accounts/{account.pk}/creditlimit", raw='{"value": 1e400}')
     assert response.status_code == 400
-    assert response.json()["message"] == "value: “inf” is not a number."
+    assert response.json()["message"] == (
+        "value: The credit limit is too large: at most 999999999999.99."
+    )
+
+
+def test_json_numbers_are_read_exactly_not_through_a_float(api):
+    account = AccountFactory()
+    response = api("PUT", f"/accounts/{account.pk}/creditlimit", raw='{"value": 0.1}')
+    assert response.status_code == 200
+    account.refresh_from_db()
+    assert account.credit_limit == Decimal("0.10")
 
 
 def test_change_tolerance(api):
@@ -480,3 +502,70 @@ def test_search_page_costs_the_same_queries_whatever_its_size(api, django_assert
     # key lookup, count, page
     with django_assert_num_queries(3):
         assert len(api("GET", "/accounts?from=1&to=30").json()["data"]) == 30
+
+
+# --- Versions: ETag and If-Match ---------------------------------------------------------
+
+
+def test_account_responses_carry_the_version_as_etag(api):
+    account = AccountFactory()
+    assert api("GET", f"/accounts/{account.pk}")["ETag"] == '"1"'
+    changed = api("PUT", f"/accounts/{account.pk}/creditlimit", {"value": 700})
+    assert changed["ETag"] == '"2"'
+
+
+def test_if_match_with_an_old_version_is_a_412_and_writes_nothing(api, viewer):
+    from accounts import services
+    from accounts.history import ChangeSource
+
+    account = AccountFactory(credit_limit=Decimal("500"))
+    etag = api("GET", f"/accounts/{account.pk}")["ETag"]
+    services.change_account(
+        account_id=account.pk,
+        source=ChangeSource(channel=Channel.FORM, label="viewer", user_id=viewer.pk),
+        values={"credit_limit": "900"},
+    )
+    response = api(
+        "PUT", f"/accounts/{account.pk}/creditlimit", {"value": 700}, headers={"If-Match": etag}
+    )
+    assert response.status_code == 412
+    body = response.json()
+    assert body["code"] == "stale_version"
+    assert body["message"].startswith("Changed by viewer on ")
+    assert body["message"].endswith("Credit limit is now 900.00 (yours: 700.00).")
+    account.refresh_from_db()
+    assert account.credit_limit == Decimal("900.00")
+    current = api("GET", f"/accounts/{account.pk}")["ETag"]
+    response = api(
+        "PUT", f"/accounts/{account.pk}/creditlimit", {"value": 700}, headers={"If-Match": current}
+    )
+    assert response.status_code == 200
+    # Without If-Match the last write wins, as in VTEX.
+    assert api("DELETE", f"/accounts/{account.pk}").status_code == 200
+
+
+@pytest.mark.parametrize("header", ["3", 'W/"1"', '"1", "2"', '"abc"'])
+def test_an_if_match_that_is_not_one_etag_is_a_400(api, header):
+    account = AccountFactory()
+    response = api("DELETE", f"/accounts/{account.pk}", headers={"If-Match": header})
+    assert response.status_code == 400
+    assert response.json()["fields"]["If-Match"][0]["code"] == "invalid_if_match"
+    account.refresh_from_db()
+    assert account.status == AccountStatus.OPEN
+
+
+def test_put_with_if_match_never_creates_an_account(api):
+    response = api(
+        "PUT", "/accounts/erp-9", {"email": "erp@example.com"}, headers={"If-Match": '"1"'}
+    )
+    assert response.status_code == 412
+    assert not Account.objects.exists()
+
+
+def test_put_can_close_but_never_reopen_an_account(api):
+    account = AccountFactory()
+    closed = api("PUT", f"/accounts/{account.pk}", {"status": "closed"})
+    assert closed.json()["status"] == "Closed"
+    reopened = api("PUT", f"/accounts/{account.pk}", {"status": "Open"})
+    assert reopened.status_code == 409
+    assert reopened.json()["code"] == "reopen_refused"

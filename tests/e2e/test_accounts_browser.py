@@ -94,3 +94,29 @@ def test_viewer_can_look_but_sees_no_new_edit_or_close(page, log_in):
     response = page.goto(f"/accounts/{account.pk}/change/")
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("You are not allowed to do this")
+
+
+def test_two_pages_edit_one_account_and_the_second_save_is_refused(page, log_in):
+    account = AccountFactory(email="ana@example.com", credit_limit=1000)
+    log_in()
+    first, second = page, page.context.new_page()
+    for tab in (first, second):
+        tab.goto(f"/accounts/{account.pk}/change/")
+
+    first.get_by_label("Credit limit").fill("2,000.00")
+    first.get_by_role("button", name="Save changes").click()
+    expect(first.get_by_role("alert")).to_contain_text("Changes to ana@example.com saved.")
+
+    second.get_by_label("Credit limit").fill("3,000.00")
+    second.get_by_role("button", name="Save changes").click()
+    errors = second.locator("#form-errors")
+    expect(errors).to_contain_text("The account was not saved.")
+    expect(errors).to_contain_text("Changed by manager on ")
+    expect(errors).to_contain_text("through Web form since you last saw it: nothing was saved")
+    expect(errors).to_contain_text("Credit limit is now 2,000.00 (yours: 3,000.00).")
+    expect(second.get_by_label("Credit limit")).to_have_value("3,000.00")
+
+    second.goto(f"/accounts/{account.pk}/")
+    expect(second.locator("#credit-limit")).to_have_text("R$\u00a02,000.00")
+    account.refresh_from_db()
+    assert account.credit_limit == 2000

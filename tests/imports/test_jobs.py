@@ -76,7 +76,7 @@ def test_change_after_preview_is_a_conflict_not_overwritten(upload, confirm, vie
     account_services.change_account(
         account_id=account.pk,
         source=ChangeSource(channel=Channel.FORM, label="viewer", user_id=viewer.pk),
-        credit_limit="999",
+        values={"credit_limit": "999"},
     )
     job = confirm(job)
     assert job.status == Status.COMPLETED_WITH_ERRORS

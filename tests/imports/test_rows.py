@@ -26,12 +26,14 @@ def test_each_bad_cell_is_reported_with_its_row_column_and_the_forms_message(upl
         ["", "g@example.com", valid_cpf(4), "CPF", "-5", "", ""],
         ["", "h@example.com", valid_cpf(5), "CPF", "abc", "", ""],  # not a number
         ["", "i@example.com", valid_cpf(6), "CPF", "1e20", "", ""],  # absurdly large
-        ["", "j@example.com", valid_cpf(7), "CPF", "10.555", "", ""],
+        ["", "j@example.com", valid_cpf(7), "CPF", "10.5555", "", ""],
         ["", "k@example.com", valid_cpf(8), "CPF", "", "20", ""],  # percent, not fraction
         ["", "l@example.com", valid_cpf(9), "CPF", "", "5%", ""],
         ["", "m@example.com", "", "CPF", "", "", ""],  # document required for new
         ["", "n@example.com", valid_cpf(10), "CPF", "", "", "Maybe"],
         ["", "o@example.com", valid_cpf(11), "CPF", "", "", "Closed"],
+        ["", "p@example.com", valid_cpf(12), "CPF", "1,500", "", ""],  # 1500 or 1.50?
+        ["", "q@example.com", valid_cpf(13), "CPF", "１５００", "", ""],  # full-width digits
     ]
     job = upload(csv_bytes(rows))
     assert job.status == ImportJob.Status.READY_TO_CONFIRM
@@ -71,8 +73,18 @@ def test_each_bad_cell_is_reported_with_its_row_column_and_the_forms_message(upl
         (15, "Document", "Enter the customer's document."),
         (16, "Status", "Unknown status “Maybe”: use Open or Closed."),
         (17, "Status", "A new account is always open: leave Status blank or write Open."),
+        (
+            18,
+            "Credit limit",
+            "“1,500” could be 1500 or 1.5: write it without a thousands separator.",
+        ),
+        (
+            19,
+            "Credit limit",
+            "“１５００” has digits other than 0 to 9: type the number with the digits 0 to 9.",
+        ),
     ]
-    assert job.error_count == 15
+    assert job.error_count == 17
     assert job.to_create == 1
     values = dict(job.row_errors.filter(row_number=14).values_list("column", "value"))
     assert values == {"Tolerance rate": "5%"}
@@ -264,15 +276,13 @@ def test_documents_mangled_by_a_spreadsheet_get_the_fix_in_the_message(upload):
     job = upload(csv_bytes(rows))
     masked = f"{with_leading_zero[:3]}.{with_leading_zero[3:6]}.{with_leading_zero[6:9]}-"
     assert [message for _row, _column, message in row_errors(job)] == [
-        "A CPF has 11 digits, for example 529.982.247-25. A spreadsheet probably changed this "
-        f"number (dropped its leading zeros or added .0): did you mean {masked}"
-        f"{with_leading_zero[9:]}? Format the Document column as text before saving.",
-        "A CPF has 11 digits, for example 529.982.247-25. A spreadsheet probably changed this "
-        "number (dropped its leading zeros or added .0): did you mean 529.982.247-25? Format "
-        "the Document column as text before saving.",
-        "A CPF has 11 digits, for example 529.982.247-25. The spreadsheet turned it into a "
-        "number in scientific notation: format the Document column as text and type the "
-        "document again.",
+        "A spreadsheet probably changed this number (dropped its leading zeros or added .0): "
+        f"did you mean {masked}{with_leading_zero[9:]}? Format the Document column as text "
+        "before saving.",
+        "A spreadsheet probably changed this number (dropped its leading zeros or added .0): "
+        "did you mean 529.982.247-25? Format the Document column as text before saving.",
+        "The spreadsheet turned it into a number in scientific notation: format the Document "
+        "column as text and type the document again.",
     ]
 
 

@@ -5,8 +5,8 @@ from functools import partial
 
 import pytest
 
+from accounts.changes.seen_keys import SeenKeys
 from imports.pipeline import validate
-from imports.pipeline.seen_keys import SeenKeys
 from tests.factories import AccountFactory, valid_cpf
 from tests.imports.conftest import csv_bytes, row_errors
 

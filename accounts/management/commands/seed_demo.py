@@ -39,7 +39,7 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=group_name))
         source = ChangeSource(channel=Channel.SYSTEM, label="Demo data")
         for fields in demo_accounts(options["accounts"]):
-            open_account(**fields, source=source)
+            open_account(values=fields, source=source)
         api_key, token = create_api_key(
             name="Demo integration",
             scopes=ApiScope.values,

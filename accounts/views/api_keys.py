@@ -1,19 +1,15 @@
-"""Staff pages that came with the API: API key management, and adding or removing an
-account's holders (the form on the account page). Thin: writes go through services."""
+"""API key pages (managers): the list, a new key (its token shown once), revocation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.history import ChangeSource, Channel
-from accounts.models import Account, ApiKey, Holder
-
-from .forms import ApiKeyForm, HolderForm
+from accounts.forms import ApiKeyForm
+from accounts.models import ApiKey
 
 # The token is shown once, on the page the creation redirects to; it waits in the session.
 CREATED_KEY_SESSION_NAME = "created_api_key"
@@ -70,42 +66,3 @@ def api_key_revoke(request, pk):
         request, _("API key “%(name)s” revoked: it no longer works.") % {"name": api_key.name}
     )
     return redirect("accounts:api-keys")
-
-
-def _form_source(request) -> ChangeSource:
-    return ChangeSource(
-        channel=Channel.FORM, label=request.user.get_username(), user_id=request.user.pk
-    )
-
-
-@require_POST
-@permission_required("accounts.change_account", raise_exception=True)
-def holder_add(request, pk):
-    account = get_object_or_404(Account, pk=pk)
-    form = HolderForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the holder's e-mail."))
-        return redirect(account)
-    try:
-        holder = services.add_holder(
-            account_id=account.pk, email=form.cleaned_data["email"], source=_form_source(request)
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(email)s added as a holder.") % {"email": holder.email})
-    return redirect(account)
-
-
-@require_POST
-@permission_required("accounts.change_account", raise_exception=True)
-def holder_remove(request, pk, holder_id):
-    account = get_object_or_404(Account, pk=pk)
-    try:
-        holder = services.remove_holder(
-            account_id=account.pk, holder_id=holder_id, source=_form_source(request)
-        )
-    except Holder.DoesNotExist:
-        raise Http404 from None
-    messages.success(request, _("%(email)s is no longer a holder.") % {"email": holder.email})
-    return redirect(account)

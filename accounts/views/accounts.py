@@ -1,60 +1,30 @@
-"""Accounts pages: list, New, detail, change, close and store settings.
-
-Thin: they parse the request, call a selector or a service and render; every rule lives
-in rules.py / services.py. Each view names the permission it needs (403 otherwise).
-"""
+"""The Accounts list, the New form, an account's page, and its Edit and Close forms."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, ListView
 
-from . import selectors, services
-from .forms import AccountChangeForm, AccountCreateForm, StoreSettingsForm
-from .history import ChangeSource, Channel
-from .models import Account, AccountStatus, DocumentType, StoreSettings
-from .pagination import AccountPaginator
-from .templatetags.credit import money
+from accounts import selectors, services
+from accounts.changes import Action
+from accounts.display import money
+from accounts.forms import AccountChangeForm, AccountCloseForm, AccountCreateForm
+from accounts.models import Account, AccountStatus, DocumentType
+from accounts.pagination import AccountPaginator
+from accounts.problems import DUPLICATE_CODES, ChangeRefused, Problem
+from accounts.rules import NumberStyle
+
+from .staff import StaffPermissionMixin, form_source, get_account_or_404
 
 LIST_FILTERS = ("q", "status", "document_type")
 HISTORY_SHOWN = 100  # newest changes on the account page; older ones stay in the database
 
 
-def form_source(request) -> ChangeSource:
-    return ChangeSource(
-        channel=Channel.FORM, label=request.user.get_username(), user_id=request.user.pk
-    )
-
-
-def get_account_or_404(pk: str) -> Account:
-    if "\x00" in pk:  # PostgreSQL cannot even compare it: no account has such an id
-        raise Http404
-    return get_object_or_404(Account, pk=pk)
-
-
-def duplicate_account_ids(error: ValidationError) -> list[str]:
-    """Ids of the open accounts a duplicate error points at, to link them on the form."""
-    found = getattr(error, "error_dict", {}).values()
-    return sorted(
-        {
-            item.params["id"]
-            for items in found
-            for item in items
-            if item.code == "duplicate_open_account" and item.params
-        }
-    )
-
-
-class StaffPermissionMixin(PermissionRequiredMixin):
-    raise_exception = True  # logged-in staff without the permission get the 403 page
-
-    @cached_property
-    def store_settings(self) -> StoreSettings:
-        return StoreSettings.load()
+def duplicate_account_ids(problems: list[Problem]) -> list[str]:
+    """Ids of the open accounts duplicate problems point at, to link them on the form."""
+    return sorted({problem.params["id"] for problem in problems if problem.code in DUPLICATE_CODES})
 
 
 class AccountListView(StaffPermissionMixin, ListView):
@@ -118,17 +88,26 @@ class AccountCreateView(StaffPermissionMixin, FormView):
 
     def form_valid(self, form):
         try:
-            account = services.open_account(**form.cleaned_data, source=form_source(self.request))
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.render_to_response(
-                self.get_context_data(form=form, duplicate_ids=duplicate_account_ids(error))
+            saved = services.open_account(
+                values=form.proposed_values(),
+                source=form_source(self.request),
+                number_style=NumberStyle.of_active_language(),
             )
-        currency = self.store_settings.currency_code
+        except ChangeRefused as refused:
+            form.add_problems(refused.problems)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, duplicate_ids=duplicate_account_ids(refused.problems)
+                )
+            )
+        account = saved.account
         messages.success(
             self.request,
             _("Account for %(email)s opened with a credit limit of %(limit)s.")
-            % {"email": account.email, "limit": money(account.credit_limit, currency)},
+            % {
+                "email": account.email,
+                "limit": money(account.credit_limit, self.store_settings.currency_code),
+            },
         )
         return redirect("accounts:list")
 
@@ -148,14 +127,18 @@ class AccountDetailView(StaffPermissionMixin, DetailView):
         return context
 
 
-class OpenAccountActionMixin(StaffPermissionMixin):
-    """Edit and Close act on open accounts only: a closed one sends staff back to its page."""
+class AccountActionMixin(StaffPermissionMixin):
+    """Edit and Close: their forms carry the account's version when the page was opened.
+
+    A closed account sends staff back to its page; a form posted anyway (an older tab) is
+    refused by the planner, with its reason on the form.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
         self.account = get_account_or_404(kwargs["pk"])
-        if not self.account.is_open:
+        if request.method in ("GET", "HEAD") and not self.account.is_open:
             messages.info(request, _("This account is closed: it can no longer be changed."))
             return redirect(self.account)
         return super().dispatch(request, *args, **kwargs)
@@ -163,65 +146,77 @@ class OpenAccountActionMixin(StaffPermissionMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(account=self.account, **kwargs)
 
+    def get_initial(self):
+        return {"version": self.account.version}
 
-class AccountChangeView(OpenAccountActionMixin, FormView):
+    def save(self, form) -> services.SavedChange:
+        raise NotImplementedError
+
+    def saved_message(self, account: Account) -> str:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            saved = self.save(form)
+        except ChangeRefused as refused:
+            form.add_problems(refused.problems)
+            if any(problem.code == "stale_version" for problem in refused.problems):
+                # The page now shows the newer version: saving again is a deliberate choice.
+                form.show_version(self.account.version)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, duplicate_ids=duplicate_account_ids(refused.problems)
+                )
+            )
+        if saved.change.action == Action.UNCHANGED:
+            messages.info(self.request, self.unchanged_message)
+        else:
+            messages.success(self.request, self.saved_message(saved.account))
+        return redirect(self.account)
+
+
+class AccountChangeView(AccountActionMixin, FormView):
     permission_required = "accounts.change_account"
     form_class = AccountChangeForm
     template_name = "accounts/account_change.html"
+    unchanged_message = gettext_lazy("No changes: the account already had these values.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "store_settings": self.store_settings}
 
     def get_initial(self):
         return {
+            **super().get_initial(),
             "email": self.account.email,
             "credit_limit": self.account.credit_limit,
             "tolerance": self.account.tolerance.normalize(),  # 0.05, not 0.0500
         }
 
-    def form_valid(self, form):
-        try:
-            services.change_open_account(
-                account_id=self.account.pk, source=form_source(self.request), **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.render_to_response(
-                self.get_context_data(form=form, duplicate_ids=duplicate_account_ids(error))
-            )
-        messages.success(
-            self.request, _("Changes to %(email)s saved.") % {"email": form.cleaned_data["email"]}
+    def save(self, form) -> services.SavedChange:
+        return services.change_account(
+            account_id=self.account.pk,
+            values=form.proposed_values(),
+            source=form_source(self.request),
+            based_on_version=form.cleaned_data["version"],
+            number_style=NumberStyle.of_active_language(),
         )
-        return redirect(self.account)
+
+    def saved_message(self, account: Account) -> str:
+        return _("Changes to %(email)s saved.") % {"email": account.email}
 
 
-class AccountCloseView(OpenAccountActionMixin, TemplateView):
+class AccountCloseView(AccountActionMixin, FormView):
     permission_required = "accounts.close_account"
+    form_class = AccountCloseForm
     template_name = "accounts/account_confirm_close.html"
+    unchanged_message = gettext_lazy("This account is closed: it can no longer be changed.")
 
-    def post(self, request, *args, **kwargs):
-        services.close_account(account_id=self.account.pk, source=form_source(request))
-        messages.success(request, _("Account of %(email)s closed.") % {"email": self.account.email})
-        return redirect(self.account)
+    def save(self, form) -> services.SavedChange:
+        return services.close_account(
+            account_id=self.account.pk,
+            source=form_source(self.request),
+            based_on_version=form.cleaned_data["version"],
+        )
 
-
-class StoreSettingsView(StaffPermissionMixin, FormView):
-    permission_required = "accounts.change_storesettings"
-    form_class = StoreSettingsForm
-    template_name = "accounts/store_settings.html"
-
-    def get_form_kwargs(self):
-        currency_code = self.store_settings.currency_code
-        return {**super().get_form_kwargs(), "currency_code": currency_code}
-
-    def get_initial(self):
-        return StoreSettingsForm.initial_for(self.store_settings)
-
-    def form_valid(self, form):
-        try:
-            services.update_store_settings(**form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Store settings saved."))
-        return redirect("accounts:settings")
+    def saved_message(self, account: Account) -> str:
+        return _("Account of %(email)s closed.") % {"email": account.email}

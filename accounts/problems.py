@@ -1,0 +1,321 @@
+"""What can be wrong with a proposed account change: a stable code, parameters, a message.
+
+Every rule (rules.py) and the planner (changes/) describe a problem as a code plus
+JSON-safe parameters; the message is looked up in ``MESSAGES`` and rendered only when
+someone reads it, in their language, with numbers in their locale. So an import checked
+while Portuguese was active reads in Spanish to a Spanish-speaking manager, and the form,
+the API and the import say the same thing for the same mistake.
+"""
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Message:
+    """The text of one problem code; ``numbers`` name the parameters shown as numbers."""
+
+    text: str
+    numbers: tuple[str, ...] = ()
+    defaults: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    def render(self, params: Mapping[str, object]) -> str:
+        from .display import plain_number  # display shows documents with rules' masks
+
+        values = {**self.defaults, **params}
+        for name in self.numbers:
+            if name in values:
+                values[name] = plain_number(str(values[name]))
+        return str(self.text) % values
+
+
+class StaleVersionMessage(Message):
+    """Who changed the account since the caller read it, when, how, and both values."""
+
+    def render(self, params: Mapping[str, object]) -> str:
+        from .display import account_value_text
+        from .history import Channel
+        from .models import Account
+
+        who = str(params.get("user") or params.get("source") or gettext("someone"))
+        through = str(Channel(params["channel"]).label)
+        if params.get("source") and params["source"] != who:
+            through = f"{through} ({params['source']})"
+        when = timezone.localtime(datetime.fromisoformat(str(params["when"])))
+        differences = [
+            gettext("%(field)s is now %(theirs)s (yours: %(yours)s).")
+            % {
+                "field": str(Account._meta.get_field(name).verbose_name).capitalize(),
+                "theirs": account_value_text(name, theirs),
+                "yours": account_value_text(name, yours),
+            }
+            for name, theirs, yours in params.get("differences", [])
+        ]
+        text = str(self.text) % {
+            "who": who,
+            "when": formats.date_format(when, "DATETIME_FORMAT"),
+            "through": through,
+        }
+        return " ".join([text, *differences])
+
+
+MESSAGES: Mapping[str, Message] = {
+    # Reading numbers (rules.parse_amount).
+    "not_a_number": Message(_("“%(value)s” is not a number.")),
+    "non_ascii_digits": Message(
+        _("“%(value)s” has digits other than 0 to 9: type the number with the digits 0 to 9.")
+    ),
+    "amount_ambiguous": Message(
+        _(
+            "“%(value)s” could be %(thousands)s or %(decimal)s: write it without a thousands "
+            "separator."
+        ),
+        numbers=("thousands", "decimal"),
+    ),
+    # Credit limit and tolerance.
+    "credit_limit_negative": Message(_("The credit limit cannot be negative.")),
+    "credit_limit_too_large": Message(
+        _("The credit limit is too large: at most %(max)s."), numbers=("max",)
+    ),
+    "credit_limit_too_precise": Message(
+        _("The credit limit has at most 2 decimal places, e.g. %(example)s."),
+        numbers=("example",),
+        defaults={"example": "1500.50"},
+    ),
+    "tolerance_negative": Message(_("The tolerance cannot be negative.")),
+    "tolerance_out_of_range": Message(
+        _("The tolerance is a fraction between 0 and 1 (%(example)s = 5%%)."),
+        numbers=("example",),
+        defaults={"example": "0.05"},
+    ),
+    "tolerance_percent": Message(
+        _(
+            "The tolerance is a fraction between 0 and 1 (%(example)s = 5%%). Did you mean "
+            "%(fraction)s = %(percent)s%%?"
+        ),
+        numbers=("example", "fraction", "percent"),
+        defaults={"example": "0.05"},
+    ),
+    "tolerance_too_precise": Message(
+        _("The tolerance has at most 4 decimal places, e.g. %(example)s."),
+        numbers=("example",),
+        defaults={"example": "0.0525"},
+    ),
+    # E-mail.
+    "email_required": Message(_("Enter the customer's e-mail.")),
+    "email_invalid": Message(_("“%(value)s” is not a valid e-mail address.")),
+    "email_too_long": Message(
+        _("The e-mail has %(length)s characters: at most %(max)s fit."),
+        numbers=("length", "max"),
+    ),
+    # Documents.
+    "invalid_document_type": Message(
+        _("Unknown document type “%(value)s”: use CPF, CNPJ or Other.")
+    ),
+    "document_required": Message(_("Enter the customer's document.")),
+    "document_too_long": Message(
+        _("The document is too long: at most %(max)s characters."), numbers=("max",)
+    ),
+    "cpf_invalid_length": Message(_("A CPF has 11 digits, for example 529.982.247-25.")),
+    "cpf_invalid_check_digits": Message(
+        _("This CPF is not valid: check the digits (the last two are check digits).")
+    ),
+    "cnpj_invalid_length": Message(
+        _(
+            "A CNPJ has 14 characters, for example 11.222.333/0001-81 "
+            "(the first 12 may be letters since 2026; the last 2 are digits)."
+        )
+    ),
+    "cnpj_invalid_check_digits": Message(
+        _("This CNPJ is not valid: check the characters (the last two are check digits).")
+    ),
+    "other_document_type": Message(
+        _("This is a valid %(type)s: choose %(type)s as the document type.")
+    ),
+    "document_changed_by_spreadsheet": Message(
+        _(
+            "A spreadsheet probably changed this number (dropped its leading zeros or added "
+            ".0): did you mean %(document)s? Format the Document column as text before saving."
+        )
+    ),
+    "document_in_scientific_notation": Message(
+        _(
+            "The spreadsheet turned it into a number in scientific notation: format the "
+            "Document column as text and type the document again."
+        )
+    ),
+    # Status and ids.
+    "invalid_status": Message(_("Unknown status “%(value)s”: use Open or Closed.")),
+    "reopen_refused": Message(
+        _(
+            "A closed account cannot be reopened. Open a new account for this customer "
+            "instead (leave Id blank)."
+        )
+    ),
+    "account_id_invalid": Message(
+        _("An account id has 1 to 100 characters among letters, digits and . _ : @ + -")
+    ),
+    # The planner: the account as it is, other accounts, the store's settings.
+    "unknown_id": Message(
+        _(
+            "No account has the Id “%(id)s”. Copy the Id from an export, or leave Id blank "
+            "to create a new account."
+        )
+    ),
+    "account_closed": Message(_("A closed account cannot be changed.")),
+    "new_account_closed": Message(
+        _("A new account is always open: leave Status blank or write Open.")
+    ),
+    "tolerance_disabled": Message(
+        _(
+            "This store does not use tolerance (see Store settings): an account's tolerance "
+            "cannot be set."
+        )
+    ),
+    "duplicate_open_email": Message(
+        _("An open account with this e-mail already exists (account %(id)s).")
+    ),
+    "duplicate_open_document": Message(
+        _("An open account with this document already exists (account %(id)s).")
+    ),
+    "account_twice_in_file": Message(
+        _(
+            "This account is already in row %(first)s of this file. Keep one row per "
+            "account: merge the two rows."
+        )
+    ),
+    "document_twice_in_file": Message(
+        _(
+            "Row %(first)s of this file already has this document: the same account cannot "
+            "be in a file twice. Merge the two rows."
+        )
+    ),
+    "email_twice_in_file": Message(
+        _(
+            "Row %(first)s of this file already uses this e-mail: two open accounts cannot "
+            "share an e-mail."
+        )
+    ),
+    "stale_version": StaleVersionMessage(
+        _(
+            "Changed by %(who)s on %(when)s through %(through)s since you last saw it: "
+            "nothing was saved, so that change is kept. Check the account and save again if "
+            "your values are still right."
+        )
+    ),
+    "holder_exists": Message(_("%(email)s is already a holder of this account.")),
+}
+
+# Codes of a second open account with the same e-mail or document (VTEX's error 1099).
+DUPLICATE_CODES = frozenset({"duplicate_open_email", "duplicate_open_document"})
+
+
+def render_message(
+    code: str,
+    params: Mapping[str, object],
+    *,
+    fallback: str = "",
+    messages: Mapping[str, Message] = MESSAGES,
+) -> str:
+    """The message of a code in the active language; ``fallback`` for an unknown code or
+    parameters the message cannot use (a row stored before its code had them)."""
+    message = messages.get(code)
+    if message is None:
+        return fallback or code
+    try:
+        return message.render(params)
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return fallback or code
+
+
+def json_safe(value: object) -> object:
+    """Parameters are stored as JSON: Decimals become their plain text."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return str(value)  # a TextChoices member is a str too, but not plain JSON
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
+
+
+class RuleText:
+    """A ValidationError message that renders its code when it is read, not when raised.
+
+    Django formats a message with ``message % params``: this one ignores the right-hand
+    side because it already holds its parameters, and formats numbers itself.
+    """
+
+    __slots__ = ("code", "params")
+
+    def __init__(self, code: str, params: Mapping[str, object]) -> None:
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return render_message(self.code, self.params)
+
+    def __mod__(self, _params: object) -> str:
+        return str(self)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, RuleText)
+            and (self.code, self.params) == (other.code, other.params)
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+    def __repr__(self) -> str:
+        return f"RuleText({self.code!r}, {dict(self.params)!r})"
+
+
+def rule_error(code: str, **params: object) -> ValidationError:
+    """The ValidationError a rule raises: its message is the registered one for ``code``."""
+    safe = {name: json_safe(value) for name, value in params.items()}
+    return ValidationError(RuleText(code, safe), code=code, params=safe)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a proposed change cannot be made as asked, on one field (None: the whole change)."""
+
+    code: str
+    field: str | None = None
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return render_message(self.code, self.params)
+
+    @classmethod
+    def from_error(cls, error: ValidationError, field_name: str | None) -> "Problem":
+        """A rule's ValidationError (one error, as rules raise them) as a problem."""
+        return cls(error.code or "invalid", field_name, dict(error.params or {}))
+
+    def as_validation_error(self) -> ValidationError:
+        return ValidationError(
+            RuleText(self.code, self.params), code=self.code, params=dict(self.params)
+        )
+
+
+class ChangeRefused(ValidationError):
+    """A change refused by the planner: a ValidationError per field, with its problems."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        by_field: dict[str, list[ValidationError]] = {}
+        for problem in self.problems:
+            by_field.setdefault(problem.field or NON_FIELD_ERRORS, []).append(
+                problem.as_validation_error()
+            )
+        super().__init__(by_field)

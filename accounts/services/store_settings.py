@@ -1,0 +1,56 @@
+"""The store's settings: currency, default credit limit, tolerance on or off, and VTEX's store
+configuration (postponement, rates, reminders)."""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts import rules
+from accounts.models import StoreSettings
+
+# Each store setting and the rule that reads it; fields not given keep their value.
+STORE_SETTING_RULES = {
+    "currency_code": rules.clean_currency_code,
+    "default_credit_limit": rules.clean_credit_limit,
+    "tolerance_enabled": bool,
+    "postponement_enabled": bool,
+    "invoice_postponement_limit": rules.clean_day_count,
+    "max_postponement_days": rules.clean_day_count,
+    "daily_interest_rate": rules.clean_rate,
+    "tax_rate": rules.clean_rate,
+    "max_pre_authorization_growth_rate": rules.clean_rate,
+    "automatic_account_creation_enabled": bool,
+    "my_credits_enabled": bool,
+    "reminders_before_due": rules.clean_reminders,
+    "reminders_after_due": rules.clean_reminders,
+}
+# The settings that are amounts, read in the number style of the channel that sends them.
+AMOUNT_RULES = {rules.clean_credit_limit, rules.clean_rate}
+
+
+def update_store_settings(
+    *, number_style: rules.NumberStyle = rules.NumberStyle.UNKNOWN, **values: object
+) -> StoreSettings:
+    """Change the given store settings (one row; see STORE_SETTING_RULES), each by its rule."""
+    unknown = values.keys() - STORE_SETTING_RULES.keys()
+    if unknown:
+        raise TypeError(f"Unknown store settings: {', '.join(sorted(unknown))}")
+    errors: dict[str, ValidationError] = {}
+    cleaned: dict[str, object] = {}
+    for field, raw in values.items():
+        rule = STORE_SETTING_RULES[field]
+        if rule in AMOUNT_RULES:
+            rule = partial(rule, style=number_style)
+        try:
+            cleaned[field] = rule(raw)
+        except ValidationError as error:
+            errors[field] = error
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        store_settings = StoreSettings.load()
+        for field, value in cleaned.items():
+            setattr(store_settings, field, value)
+        store_settings.save(update_fields=list(cleaned))
+    return store_settings
