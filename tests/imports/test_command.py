@@ -2,11 +2,13 @@
 
 import json
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account
+from imports import services
 from imports.models import ImportJob
 from tests.factories import valid_cpf
 from tests.imports.conftest import csv_bytes
@@ -14,9 +16,15 @@ from tests.imports.conftest import csv_bytes
 pytestmark = pytest.mark.django_db
 
 
-def run(*args) -> dict:
+def run(*args, exit_status: int = 0) -> dict:
+    """Run the command; check its exit status (as the shell would see it) and return its JSON."""
     out = StringIO()
-    call_command("import_accounts", *args, stdout=out, stderr=StringIO())
+    try:
+        call_command("import_accounts", *args, stdout=out, stderr=StringIO())
+    except CommandError as error:
+        assert (error.returncode, str(error)) == (exit_status, str(error))
+    else:
+        assert exit_status == 0
     return json.loads(out.getvalue().strip().splitlines()[-1])
 
 
@@ -30,7 +38,7 @@ def test_command_previews_then_applies_and_prints_the_summary_json(tmp_path, man
             ]
         )
     )
-    preview = run(str(path), "--user", "manager")
+    preview = run(str(path), "--user", "manager", exit_status=3)
     assert preview == {
         "job": preview["job"],
         "status": "ready_to_confirm",
@@ -43,7 +51,7 @@ def test_command_previews_then_applies_and_prints_the_summary_json(tmp_path, man
     }
     assert not Account.objects.exists()
 
-    applied = run(str(path), "--user", "manager", "--confirm")
+    applied = run(str(path), "--user", "manager", "--confirm", exit_status=3)
     assert applied["status"] == "completed_with_errors"
     assert (applied["created"], applied["errors"]) == (1, 1)
     assert Account.objects.get().email == "a@example.com"
@@ -55,7 +63,7 @@ def test_command_previews_then_applies_and_prints_the_summary_json(tmp_path, man
 def test_command_reports_a_file_error(tmp_path, manager):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    summary = run(str(path), "--user", "manager", "--confirm")
+    summary = run(str(path), "--user", "manager", "--confirm", exit_status=4)
     assert summary["status"] == "failed"
     assert summary["file_error"].startswith("The file is empty.")
     assert summary["row_errors"] == []
@@ -64,7 +72,50 @@ def test_command_reports_a_file_error(tmp_path, manager):
 def test_command_refuses_unknown_users_and_users_without_permission(tmp_path, viewer):
     path = tmp_path / "a.csv"
     path.write_bytes(b"Email\r\n")
-    with pytest.raises(CommandError, match="No user named 'nobody'"):
-        run(str(path), "--user", "nobody")
+    with pytest.raises(CommandError, match="No user named 'nobody'") as error:
+        call_command("import_accounts", str(path), "--user", "nobody")
+    assert error.value.returncode == 1
     with pytest.raises(CommandError, match="lacks the permission accounts.import_accounts"):
-        run(str(path), "--user", "viewer")
+        call_command("import_accounts", str(path), "--user", "viewer")
+
+
+def test_exit_status_is_zero_only_when_every_row_is_fine(tmp_path, manager):
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(csv_bytes([["", "a@example.com", valid_cpf(1), "CPF", "100", "", ""]]))
+    assert run(str(path), "--user", "manager")["status"] == "ready_to_confirm"
+    assert run(str(path), "--user", "manager", "--confirm")["status"] == "completed"
+
+
+@pytest.mark.parametrize(
+    ("content", "exit_status", "explanation"),
+    [
+        (
+            csv_bytes([["", "a@example.com", valid_cpf(1), "CPF", "abc", "", ""]]),
+            3,
+            "1 row has errors, listed in the JSON summary; the other rows were applied.",
+        ),
+        (b"", 4, "the file was rejected. The file is empty."),
+        (b"Name,Phone\r\nAna,1\r\n", 4, "the file was rejected. Unknown column"),
+    ],
+)
+def test_exit_status_tells_a_script_what_went_wrong(
+    tmp_path, manager, content, exit_status, explanation
+):
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_accounts", str(path), "--user", "manager", "--confirm", stdout=StringIO()
+        )
+    assert error.value.returncode == exit_status
+    assert explanation in str(error.value)
+    assert not Account.objects.exists()
+
+
+def test_exit_status_of_a_failed_job_is_six(tmp_path, manager):
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(csv_bytes([["", "a@example.com", valid_cpf(1), "CPF", "100", "", ""]]))
+    with mock.patch.object(services.pipeline, "validate_file", side_effect=RuntimeError("disk")):
+        summary = run(str(path), "--user", "manager", "--confirm", exit_status=6)
+    assert summary["status"] == "failed"
+    assert not Account.objects.exists()

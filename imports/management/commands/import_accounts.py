@@ -3,15 +3,49 @@
 It runs the very same job as an upload in the browser (the job shows in the import
 history), validating and, with --confirm, applying in this process rather than in the
 worker. The last line printed is the job's summary as one JSON object.
+
+The exit status tells a script what happened (README, "Importing from the command line"):
+0 the job completed (or, without --confirm, is ready to apply) with no row errors;
+1 the command could not start (no such file or user, no permission); 2 bad arguments;
+3 some rows have errors (with --confirm the others were applied); 4 the file was rejected
+(nothing read); 6 the job failed. 5 and 7 are reserved: warnings not accepted, and a job
+awaiting a second manager's approval.
 """
 
 import json
+from enum import IntEnum
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from imports import services
+from imports.models import ImportJob
+
+
+class ExitStatus(IntEnum):
+    """The command's exit statuses besides 0 (done), 1 (could not start), 2 (bad arguments)."""
+
+    ROW_ERRORS = 3
+    FILE_REJECTED = 4
+    FAILED = 6
+
+
+def _outcome(job: ImportJob) -> tuple[int, str]:
+    """The exit status and, when it is not 0, what a person reading the log should know."""
+    if job.status == ImportJob.Status.FAILED and job.file_error:
+        rejected = f"Import #{job.pk}: the file was rejected. {job.file_error}"
+        return ExitStatus.FILE_REJECTED, rejected
+    if job.status == ImportJob.Status.FAILED:
+        return ExitStatus.FAILED, f"Import #{job.pk} failed: {job.failure_reason}"
+    if job.shown_errors:
+        rows = "1 row has" if job.shown_errors == 1 else f"{job.shown_errors} rows have"
+        applied = "the other rows were applied" if job.is_applied else "nothing was applied"
+        return (
+            ExitStatus.ROW_ERRORS,
+            f"Import #{job.pk}: {rows} errors, listed in the JSON summary; {applied}.",
+        )
+    return 0, ""
 
 
 class Command(BaseCommand):
@@ -41,3 +75,6 @@ class Command(BaseCommand):
             style = self.style.ERROR if job.status == job.Status.FAILED else self.style.SUCCESS
             self.stderr.write(style(f"Import #{job.pk}: {job.get_status_display()}"))
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        status, explanation = _outcome(job)
+        if status:
+            raise CommandError(explanation, returncode=status)
