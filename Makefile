@@ -9,17 +9,31 @@ PORT ?= 8000
 # Local development defaults; production sets DEBUG=0 and a SECRET_KEY itself.
 export DEBUG ?= 1
 
-.PHONY: setup run worker test test-fast lint messages translations clean
+.PHONY: setup run worker test test-fast lint messages translations lock clean
 
 setup: $(VENV)/.installed
 	@$(MAKE) --no-print-directory messages
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# requirements.lock pins what production runs, requirements-dev.lock that plus the test and lint
+# tools; both come from pyproject.toml through `make lock`, with the hash of every file, and
+# pip refuses anything that does not match. pip itself is left as the venv brings it: an
+# unpinned upgrade would be the one download without a hash check.
+$(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "creditadmin needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
+
+# After changing the dependencies in pyproject.toml (or to upgrade one:
+# make lock PIP_COMPILE_ARGS="--upgrade-package django"). The development lock is compiled
+# under the runtime one, so both name the same version of every package they share.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/pip-tools/bin/pip-compile --quiet \
+	--generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
+lock:
+	@test -x $(VENV)/pip-tools/bin/pip-compile || { $(PYTHON) -m venv $(VENV)/pip-tools && \
+	  $(VENV)/pip-tools/bin/python -m pip install --quiet pip-tools==7.6.2; }
+	$(PIP_COMPILE) --output-file=requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=requirements.lock --output-file=requirements-dev.lock pyproject.toml
 
 # The es / pt_BR catalogues (locale/*/LC_MESSAGES/*.po) are committed; their .mo files are
 # compiled here, at set-up (so by `make test` and `make run` too), never committed.
