@@ -14,9 +14,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from .csvfiles import write_create_file, write_update_file
+from .methods import BENCH_USERNAME
 
 METHODS = ("ours", "import_export", "floor")
 LABELS = {
@@ -77,6 +79,44 @@ def record_peak_rss() -> None:
     with open("/proc/self/status") as status:
         peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     Path(target).write_text(peak)
+
+
+# Rows that migrations write: content types, permissions, the staff groups. Nobody's data.
+MIGRATION_TABLES = {
+    "django_migrations", "django_content_type", "auth_permission", "auth_group",
+    "auth_group_permissions", "sqlite_sequence",
+}  # fmt: skip
+# What the benchmark writes (besides the import job's own imports_* tables). They may hold
+# rows only in a database the benchmark has marked as its own: its user is the only user.
+BENCH_TABLES = {
+    "accounts_account", "accounts_historicalaccount", "accounts_storesettings", "auth_user",
+}  # fmt: skip
+
+
+def tables_with_foreign_data() -> list[str]:
+    """The tables holding rows the benchmark did not write: it may empty a database only
+    when there are none. Raw SQL, so it also reads a database whose migrations are behind."""
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        marked = False
+        if "auth_user" in tables:
+            cursor.execute("SELECT username FROM auth_user")
+            marked = [row[0] for row in cursor.fetchall()] == [BENCH_USERNAME]
+        foreign = []
+        for table in sorted(tables):
+            if table in MIGRATION_TABLES:
+                continue
+            if marked and (table in BENCH_TABLES or table.startswith("imports_")):
+                continue
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608
+            if cursor.fetchone():
+                foreign.append(table)
+    return foreign
+
+
+def mark_as_bench_database() -> None:
+    """Its user alone says the database is the benchmark's (see tables_with_foreign_data)."""
+    get_user_model().objects.get_or_create(username=BENCH_USERNAME)
 
 
 def reset_tables() -> None:

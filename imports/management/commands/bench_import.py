@@ -6,7 +6,8 @@ flow and a raw-insert floor, on the same file and database (DATABASE_URL), side 
 
 The last line reads `ratio_vs_import_export=X ratio_vs_floor=Y peak_rss_mb=Z` (create case);
 the line before it starts with `update:`. The database is emptied between methods, so the
-command refuses a database that has users (a real one) — point it at a dedicated database.
+command refuses a database holding anything it did not write itself (users, API keys,
+accounts of a database without its mark…) — point it at a dedicated database.
 """
 
 import os
@@ -15,7 +16,6 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -53,12 +53,16 @@ class Command(BaseCommand):
             completed = subprocess.run(command, env=environment, check=False)  # noqa: S603
             raise SystemExit(completed.returncode)
 
-        call_command("migrate", verbosity=0)
-        if get_user_model().objects.exclude(username=methods.BENCH_USERNAME).exists():
+        # Checked before migrating: not even a migration runs on someone else's database.
+        foreign = run.tables_with_foreign_data()
+        if foreign:
             raise CommandError(
-                "This database has users: the benchmark empties the accounts tables, so run it "
-                "on a dedicated database (DATABASE_URL=…/creditadmin_bench)."
+                f"This database holds data the benchmark did not write (in {', '.join(foreign)}). "
+                "The benchmark empties the accounts tables, so run it on a dedicated database "
+                "(DATABASE_URL=…/creditadmin_bench)."
             )
+        call_command("migrate", verbosity=0)
+        run.mark_as_bench_database()
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         chosen = tuple(name for name in options["methods"].split(",") if name)
         cases = tuple(name for name in options["cases"].split(",") if name)
