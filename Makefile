@@ -1,4 +1,5 @@
-# creditadmin — `make run` serves the app with its worker; `make test` runs the suite.
+# creditadmin — `make run` serves the app with its worker; `make test` runs the suite;
+# `make serve` runs the production set-up (gunicorn, DEBUG=0) on this machine.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ PORT ?= 8000
 # Local development defaults; production sets DEBUG=0 and a SECRET_KEY itself.
 export DEBUG ?= 1
 
-.PHONY: setup run worker test test-fast lint messages translations lock clean
+.PHONY: setup run serve worker test test-fast lint messages translations lock clean
 
 setup: $(VENV)/.installed
 	@$(MAKE) --no-print-directory messages
@@ -56,6 +57,18 @@ run: setup
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --interval 0.5 & \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The production set-up on this machine, over plain http: DEBUG=0, gunicorn and the worker
+# (deploy/serve). Settings come from the environment; the local defaults below stand in for
+# what it leaves out: a SECRET_KEY generated once into .secret_key (git-ignored), local host
+# names, and HTTPS=0 (no redirect to https, cookies not marked Secure).
+serve: setup .secret_key
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" HTTPS="$${HTTPS:-0}" \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" BIND="$(HOST):$(PORT)" \
+	  exec deploy/serve
+
+.secret_key:
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 worker: setup
 	$(MANAGE) db_worker

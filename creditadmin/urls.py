@@ -4,7 +4,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from .health import health
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", include("accounts.urls")),
     path("imports/", include("imports.urls")),
     path("", include("django.contrib.auth.urls")),
