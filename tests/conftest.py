@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -13,6 +14,14 @@ def _fast_test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """The test client runs LocaleMiddleware in this thread, and it leaves the request's
+    language active: later tests (a management command, a service) must start in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
