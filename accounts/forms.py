@@ -158,7 +158,7 @@ class RateField(AmountField):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.widget.attrs["style"] = "max-width: 8rem"
+        self.widget.attrs["class"] = "field-short"
 
     def prepare_value(self, value):
         return value.normalize() if isinstance(value, Decimal) else value  # 0.1, not 0.1000
@@ -169,7 +169,9 @@ class DayCountField(forms.CharField):
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update(inputmode="numeric", autocomplete="off", style="max-width: 8rem")
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "class": "field-short"}
+        )
 
 
 _reminder_line = re.compile(r"(\d{1,3})\D+?(\d{1,2}:\d{2}(?::\d{2})?)")
@@ -178,7 +180,7 @@ _reminder_line = re.compile(r"(\d{1,3})\D+?(\d{1,2}:\d{2}(?::\d{2})?)")
 class RemindersField(forms.CharField):
     """Invoice reminders, one per line: the number of days, then the time (`5 12:00`)."""
 
-    widget = forms.Textarea(attrs={"rows": 3, "style": "max-width: 16rem"})
+    widget = forms.Textarea(attrs={"rows": 3, "class": "field-medium"})
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
