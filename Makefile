@@ -12,7 +12,7 @@ export DEBUG ?= 1
 
 .PHONY: setup run serve worker test test-fast lint messages translations lock clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed .secret_key
 	@$(MAKE) --no-print-directory messages
 
 # requirements.lock pins what production runs, requirements-dev.lock that plus the test and lint
@@ -60,13 +60,16 @@ run: setup
 
 # The production set-up on this machine, over plain http: DEBUG=0, gunicorn and the worker
 # (deploy/serve). Settings come from the environment; the local defaults below stand in for
-# what it leaves out: a SECRET_KEY generated once into .secret_key (git-ignored), local host
-# names, and HTTPS=0 (no redirect to https, cookies not marked Secure).
-serve: setup .secret_key
-	@SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" HTTPS="$${HTTPS:-0}" \
+# what it leaves out: local host names and HTTPS=0 (no redirect to https, cookies not marked
+# Secure). The SECRET_KEY, unless the environment sets one, is .secret_key (see setup).
+serve: setup
+	@HTTPS="$${HTTPS:-0}" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" BIND="$(HOST):$(PORT)" \
 	  exec deploy/serve
 
+# A SECRET_KEY generated once for this machine (git-ignored), which settings.py reads when the
+# environment sets none: `make run`, `make serve` and manage.py commands share it, so the
+# README's commands work on a fresh clone.
 .secret_key:
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 

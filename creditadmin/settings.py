@@ -1,7 +1,8 @@
 """Settings for creditadmin, read from the environment (12-factor).
 
 DEBUG=1 gives a local development set-up with an SQLite file beside manage.py;
-DEBUG=0 (the default) is production and refuses to start without a SECRET_KEY.
+DEBUG=0 (the default) is production and refuses to start without a SECRET_KEY (from the
+environment, or the .secret_key file `make setup` writes).
 """
 
 import os
@@ -28,7 +29,15 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+
+def local_secret_key() -> str:
+    """The key `make setup` generates once into .secret_key (git-ignored): on a machine whose
+    environment sets none, `make run`, `make serve` and manage.py commands share it."""
+    path = BASE_DIR / ".secret_key"
+    return path.read_text().strip() if path.is_file() else ""
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or local_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
