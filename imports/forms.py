@@ -25,8 +25,11 @@ class ImportChoiceForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("The template saved as CSV (comma or semicolon separated)."),
+        label=_("File"),
+        help_text=_(
+            "The filled template as an Excel (.xlsx) or LibreOffice (.ods) spreadsheet, or "
+            "saved as CSV (comma or semicolon separated)."
+        ),
     )
 
     @staticmethod

@@ -1,8 +1,21 @@
-"""Bytes → rows: encoding, delimiter and header of an uploaded CSV, then its rows, streamed.
+"""Bytes → rows: the header of an uploaded file and its rows, streamed, for a CSV file or a
+spreadsheet (.xlsx, .ods) alike.
 
-Nothing here loads the file whole: a first pass reads it in 1 MB chunks to find the encoding
-(and whether it is text at all), then the rows are read with the csv module through a text
-wrapper of the storage file, so memory stays flat whatever the file size.
+What the engine gets, whatever the file (the reader's interface):
+
+- ``inspect_file`` → ``FileFormat``: how to read the file (``encoding`` is the text encoding
+  of a CSV, or ``"xlsx"`` / ``"ods"`` for a spreadsheet), which template field each column
+  holds, notes for staff. Raises ``FileRejected`` with the fix.
+- ``iter_records`` → records ``(row_number, cells)``: the spreadsheet's row number and the
+  row's cells as a list of ``str``, blank rows skipped. A spreadsheet's cells hold the text a
+  CSV of it would (a date as an ISO date, a number as its digits), and some are typed:
+  ``spreadsheets.cells.NumberCell`` (a number: a document typed as one has lost its leading
+  zeros) and ``spreadsheets.cells.UnreadableCell`` (a formula without its result, an error
+  value: a row error). Test the type before stripping a cell.
+
+Nothing here loads the file whole. A CSV is read once in 1 MB chunks to find the encoding
+(and whether it is text at all), then its rows with the csv module through a text wrapper of
+the storage file; a spreadsheet's sheet is parsed as a stream of XML (``spreadsheets``).
 """
 
 import codecs
@@ -18,33 +31,18 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import columns
+from . import columns, spreadsheets
+from .rejections import FileRejected
 
 CHUNK_SIZE = 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 # The column an error report adds; uploading a fixed error report back must just work.
 ERRORS_COLUMN = "Errors"
 
-# Signatures of the files most often renamed to .csv by mistake.
-_BINARY_SIGNATURES = {
-    b"PK\x03\x04": "workbook",
-    b"\xd0\xcf\x11\xe0": "workbook",
-    b"%PDF": "binary",
-    b"\x89PNG": "binary",
-    b"\xff\xd8\xff": "binary",
-    b"GIF8": "binary",
-}
+# Signatures of the files most often renamed to .csv by mistake (workbooks are read as such).
+_BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 csv.field_size_limit(1024 * 1024)
-
-
-class FileRejected(Exception):
-    """The whole file is refused before any row is read; ``message`` tells staff the fix."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -97,11 +95,10 @@ def _detect_encoding(binary: BinaryIO) -> _Encoding:
                 encoding = "utf-16"
             elif chunk.startswith(codecs.BOM_UTF8):
                 encoding = "utf-8-sig"
-            for signature, kind in _BINARY_SIGNATURES.items():
-                if chunk.startswith(signature):
-                    raise FileRejected(_binary_message(kind), code="not_text")
+            if chunk.startswith(_BINARY_SIGNATURES):
+                raise FileRejected(_binary_message(), code="not_text")
         if encoding != "utf-16" and b"\x00" in chunk:
-            raise FileRejected(_binary_message("binary"), code="not_text")
+            raise FileRejected(_binary_message(), code="not_text")
         line_count += chunk.count(b"\n")
         if not has_content:
             has_content = bool(chunk.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00;,"))
@@ -126,15 +123,10 @@ def _detect_encoding(binary: BinaryIO) -> _Encoding:
     return _Encoding("cp1252", line_count)
 
 
-def _binary_message(kind: str) -> str:
-    if kind == "workbook":
-        return _(
-            "This is an Excel workbook, not a CSV file. In Excel choose File › Save As › "
-            "“CSV UTF-8 (Comma delimited)” and upload that file."
-        )
+def _binary_message() -> str:
     return _(
-        "This file is not a CSV text file (it looks like an image, a PDF or another binary "
-        "file). Upload the template saved as CSV."
+        "This file is neither a spreadsheet nor a CSV text file (it looks like an image, a "
+        "PDF or another binary file). Upload the template as .xlsx, .ods or CSV."
     )
 
 
@@ -251,6 +243,10 @@ def inspect_file(open_binary, *, size: int) -> FileFormat:
     """
     check_size(size)
     with open_binary() as binary:
+        if spreadsheets.is_workbook(binary.read(8)):
+            binary.seek(0)
+            return _inspect_workbook(binary)
+        binary.seek(0)
         found = _detect_encoding(binary)
     with open_binary() as binary:
         text = _text(binary, found.name)
@@ -285,6 +281,33 @@ def inspect_file(open_binary, *, size: int) -> FileFormat:
     )
 
 
+def _inspect_workbook(binary: BinaryIO) -> FileFormat:
+    sheet = spreadsheets.open_workbook(binary)
+    header = next((cells for _row_number, cells in sheet.rows()), None)
+    if header is None:
+        raise FileRejected(
+            _(
+                "The sheet “%(sheet)s” is empty. Fill in the template (header row, then one "
+                "row per account)."
+            )
+            % {"sheet": sheet.name},
+            code="empty",
+        )
+    header = [str(cell) for cell in header]
+    fields_by_position, header_by_field, notes = _map_header(header)
+    notes.insert(0, _("The sheet “%(sheet)s” was read.") % {"sheet": sheet.name})
+    return FileFormat(
+        encoding=sheet.kind,
+        delimiter="",
+        fields_by_position=fields_by_position,
+        header_by_field=header_by_field,
+        header=tuple(header),
+        decimal_comma=False,
+        line_count=sheet.row_count,
+        notes=tuple(notes),
+    )
+
+
 def iter_records(
     binary: BinaryIO, *, encoding: str, delimiter: str, include_header: bool = False
 ) -> Iterator[tuple[int, list[str]]]:
@@ -292,7 +315,15 @@ def iter_records(
 
     Row numbers count records as a spreadsheet shows them: the header is row 1 (when it is
     the first line), a quoted cell spanning lines is still one row, blank rows count.
+    ``encoding`` and ``delimiter`` are those of the file's ``FileFormat``.
     """
+    if encoding in spreadsheets.SPREADSHEET_KINDS:
+        rows = spreadsheets.open_workbook(binary).rows()
+        header = next(rows, None)
+        if include_header and header is not None:
+            yield header
+        yield from rows
+        return
     reader = csv.reader(_text(binary, encoding), delimiter=delimiter)
     header_seen = False
     for row_number, cells in enumerate(reader, start=1):

@@ -77,6 +77,8 @@ class ParsedRow:
     row_number: int
     values: dict[str, str]
     extra_cells: int = 0
+    # A spreadsheet's typed cells by field (reader.iter_records: NumberCell, UnreadableCell).
+    typed_cells: dict[str, str] | None = None
 
 
 @dataclass(slots=True)

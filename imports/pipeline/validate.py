@@ -16,8 +16,9 @@ from accounts.changes import SeenKeys
 from accounts.models import Account, AccountStatus, DocumentType, StoreSettings
 from accounts.problems import rule_error
 
-from .. import columns, reader
+from .. import columns, reader, spreadsheets
 from ..models import ImportJob, ImportRowError
+from ..spreadsheets.cells import NumberCell, UnreadableCell
 from .rows import (
     ACCOUNT_VALUES,
     CHANGE_FIELDS,
@@ -60,6 +61,7 @@ def parse_rows(
     ]
     width = len(file_format.header)
     unquote = columns.strip_neutralizing_quote
+    typed = file_format.encoding in spreadsheets.SPREADSHEET_KINDS
     for row_number, cells in records:
         count = len(cells)
         values = {name: cells[position].strip() for position, name in positions if position < count}
@@ -67,7 +69,18 @@ def parse_rows(
             if value[:1] == "'":
                 values[name] = unquote(value)
         extra = sum(1 for cell in cells[width:] if cell.strip()) if count > width else 0
-        yield ParsedRow(row_number, values, extra)
+        typed_cells = None
+        if typed:
+            typed_cells = {
+                name: cells[position]
+                for position, name in positions
+                if position < count and type(cells[position]) is not str
+            }
+            # An unreadable cell is a row error (_clean), never a blank "leave unchanged".
+            values.update(
+                (name, "") for name, cell in typed_cells.items() if isinstance(cell, UnreadableCell)
+            )
+        yield ParsedRow(row_number, values, extra, typed_cells)
 
 
 class _RowPlanner:
@@ -184,6 +197,13 @@ class _RowPlanner:
                 )
             )
 
+        typed_cells = row.typed_cells or {}
+        for name, cell in typed_cells.items():
+            if isinstance(cell, UnreadableCell):
+                errors.append(
+                    RowError(row.row_number, self.column(name), cell, cell.message, cell.code)
+                )
+
         def run(name: str, rule: Callable, *args, **kwargs) -> None:
             try:
                 cleaned[name] = rule(*args, **kwargs)
@@ -217,7 +237,8 @@ class _RowPlanner:
             if existing and _is_stored_document(document, document_type, existing):
                 cleaned["document"] = existing["document"]
             else:
-                run("document", rules.clean_document, document_type, document)
+                number = isinstance(typed_cells.get("document"), NumberCell)
+                run("document", _clean_document_cell, document_type, document, number)
         if values.get("credit_limit"):
             limit = self._number(values["credit_limit"])
             run("credit_limit", self._few_values, rules.clean_credit_limit, limit)
@@ -436,6 +457,22 @@ class _RowPlanner:
             errors.append(self._error(row, "email", error))
         else:
             self.seen.add(email_key, number)
+
+
+def _clean_document_cell(document_type: str, raw: str, typed_as_number: bool) -> str:
+    """rules.clean_document, refusing an Other document that a spreadsheet stored as a number:
+    it has no check digits, so leading zeros the spreadsheet dropped would go unnoticed. (A
+    CPF or CNPJ that lost them fails its length or check digits, with the spreadsheet hint.)"""
+    if typed_as_number and document_type == DocumentType.OTHER:
+        raise ValidationError(
+            _(
+                "This document was typed as a number, so the spreadsheet may have changed it "
+                "(dropped its leading zeros or rounded its digits). Format the Document column "
+                "as text and type the document again."
+            ),
+            code="document_typed_as_number",
+        )
+    return rules.clean_document(document_type, raw)
 
 
 def _is_stored_document(raw: str, document_type: str, account: dict) -> bool:

@@ -35,13 +35,12 @@ def test_header_only_file_is_rejected(upload):
 def test_image_renamed_to_csv_is_rejected_as_not_text(upload):
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
     job = upload(png, name="photo.csv")
-    assert_rejected(job, "This file is not a CSV text file")
+    assert_rejected(job, "This file is neither a spreadsheet nor a CSV text file")
 
 
-def test_excel_workbook_renamed_to_csv_gets_the_save_as_fix(upload):
+def test_broken_zip_renamed_to_csv_is_refused_as_not_a_spreadsheet(upload):
     job = upload(b"PK\x03\x04" + b"\x00" * 100, name="accounts.csv")
-    assert_rejected(job, "This is an Excel workbook, not a CSV file.")
-    assert "CSV UTF-8" in job.file_error
+    assert_rejected(job, "This file is not a spreadsheet the import can read")
 
 
 def test_file_over_the_limit_is_rejected_before_it_is_read(upload, settings):

@@ -42,7 +42,7 @@ def test_viewer_sees_history_and_jobs_but_cannot_upload_or_confirm(viewer_client
 
 def test_upload_page_has_a_drop_zone_that_works_without_javascript(manager_client):
     response = manager_client.get(reverse("imports:upload"))
-    assertContains(response, "Drop your CSV here or choose a file")
+    assertContains(response, "Drop your spreadsheet (.xlsx, .ods) or CSV here, or choose a file")
     assertContains(response, 'type="file"')
     assertContains(response, 'enctype="multipart/form-data"')
     assertContains(response, "Import file")
@@ -115,7 +115,7 @@ def test_file_error_is_shown_prominently(manager_client, upload):
     job = upload(b"\x89PNG\r\n\x1a\n\x00\x00", name="photo.csv")
     page = manager_client.get(job.get_absolute_url())
     assertContains(page, "This file was not imported")
-    assertContains(page, "This file is not a CSV text file")
+    assertContains(page, "This file is neither a spreadsheet nor a CSV text file")
     assertNotContains(page, "Retry")
 
 
