@@ -1,4 +1,5 @@
-"""The CSV files staff download: the template, its example and the export of the accounts.
+"""The files staff download: the template, its example and the export of the accounts, each
+as CSV and as an Excel workbook (.xlsx).
 
 All three are written by ``exports`` from ``columns`` (one definition of the 13 columns), and
 the help page lists those same column records.
@@ -12,8 +13,9 @@ from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView
 
 from accounts import selectors
+from accounts.models import StoreSettings
 
-from . import columns, exports
+from . import columns, exports, workbooks
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -53,18 +55,48 @@ def download_example(request):
     )
 
 
+def workbook_response(file, filename: str) -> StreamingHttpResponse:
+    """An .xlsx written to a temporary file, streamed and then closed."""
+    return StreamingHttpResponse(
+        workbooks.chunks(file),
+        content_type=workbooks.CONTENT_TYPE,
+        headers={**_attachment_headers(filename), "Cache-Control": "no-store"},
+    )
+
+
 @permission_required("accounts.view_account", raise_exception=True)
-def export_accounts(request):
-    """Accounts › Export: the accounts the Accounts page shows (same filters), every page."""
-    accounts = selectors.search_accounts(
+def download_template_xlsx(request):
+    currency_code = StoreSettings.load().currency_code
+    return workbook_response(
+        workbooks.template_xlsx(currency_code=currency_code), "accounts-template.xlsx"
+    )
+
+
+@permission_required("accounts.view_account", raise_exception=True)
+def download_example_xlsx(request):
+    currency_code = StoreSettings.load().currency_code
+    return workbook_response(
+        workbooks.template_xlsx(currency_code=currency_code, example=True),
+        "accounts-example.xlsx",
+    )
+
+
+def _shown_accounts(request):
+    """The accounts the Accounts page shows with the request's filters and sort."""
+    return selectors.search_accounts(
         query=request.GET.get("q", ""),
         status=request.GET.get("status", ""),
         document_type=request.GET.get("document_type", ""),
         ordering=request.GET.get("sort", ""),
     )
+
+
+@permission_required("accounts.view_account", raise_exception=True)
+def export_accounts(request):
+    """Accounts › Export: the accounts the Accounts page shows (same filters), every page."""
     filename = f"accounts-{timezone.localdate():%Y-%m-%d}.csv"
     return StreamingHttpResponse(
-        exports.export_csv(accounts),
+        exports.export_csv(_shown_accounts(request)),
         content_type=CSV_CONTENT_TYPE,
         headers={
             **_attachment_headers(filename),
@@ -74,3 +106,12 @@ def export_accounts(request):
             "X-Accel-Buffering": "no",
         },
     )
+
+
+@permission_required("accounts.view_account", raise_exception=True)
+def export_accounts_xlsx(request):
+    """The same export as an Excel workbook in the template's layout."""
+    export = workbooks.export_xlsx(
+        _shown_accounts(request), currency_code=StoreSettings.load().currency_code
+    )
+    return workbook_response(export, f"accounts-{timezone.localdate():%Y-%m-%d}.xlsx")

@@ -18,7 +18,7 @@ queries grows with rows / batch size, never with rows:
 """
 
 from .apply import ApplyResult, apply_plan, read_plan
-from .report import error_report_rows
+from .report import error_report_rows, failing_rows, joined_messages
 from .rows import BATCH_SIZE, Change, ParsedRow, RowError, configured_batch_size
 from .validate import ValidationResult, parse_rows, validate_file
 
@@ -32,6 +32,8 @@ __all__ = [
     "apply_plan",
     "configured_batch_size",
     "error_report_rows",
+    "failing_rows",
+    "joined_messages",
     "parse_rows",
     "read_plan",
     "validate_file",

@@ -6,8 +6,9 @@ from .. import columns, reader
 from ..models import ImportJob
 
 
-def error_report_rows(job: ImportJob) -> Iterator[list[str]]:
-    """The file's header and its failing rows as uploaded, each with an Errors column.
+def failing_rows(job: ImportJob) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
+    """The file's header (with no errors), then each failing row as uploaded with its errors
+    as (column, message); a previous report's Errors column left out.
 
     Streams the stored file and the job's errors (both in row order) side by side, so a
     report of a million rows costs no more memory than one of ten.
@@ -21,31 +22,36 @@ def error_report_rows(job: ImportJob) -> Iterator[list[str]]:
         records = reader.iter_records(
             binary, encoding=job.encoding, delimiter=job.delimiter, include_header=True
         )
-        header: list[str] | None = None
-        kept: list[int] = []
+        kept: list[int] | None = None
         for row_number, cells in records:
-            if header is None:
-                header = cells
+            if kept is None:
                 # A previous report's Errors column is replaced, not repeated.
                 kept = [
                     position
-                    for position, cell in enumerate(header)
+                    for position, cell in enumerate(cells)
                     if cell.strip().lower() != reader.ERRORS_COLUMN.lower()
                 ]
-                yield [columns.neutralize_cell(header[position]) for position in kept] + [
-                    reader.ERRORS_COLUMN
-                ]
+                yield [cells[position] for position in kept], []
                 continue
-            messages = []
+            row_errors = []
             while next_error is not None and next_error[0] <= row_number:
                 if next_error[0] == row_number:
-                    column, message = next_error[1], next_error[2]
-                    messages.append(f"{column}: {message}" if column else message)
+                    row_errors.append((next_error[1], next_error[2]))
                 next_error = next(pending, None)
-            if messages:
-                yield [
-                    columns.neutralize_cell(cells[position] if position < len(cells) else "")
-                    for position in kept
-                ] + [columns.neutralize_cell(" | ".join(messages))]
+            if row_errors:
+                kept_cells = [cells[position] if position < len(cells) else "" for position in kept]
+                yield kept_cells, row_errors
             if next_error is None:
                 break
+
+
+def error_report_rows(job: ImportJob) -> Iterator[list[str]]:
+    """The CSV error report's rows: the header and failing rows, plus an Errors column."""
+    for number, (cells, errors) in enumerate(failing_rows(job)):
+        last = reader.ERRORS_COLUMN if number == 0 else joined_messages(errors)
+        yield [columns.neutralize_cell(cell) for cell in cells] + [columns.neutralize_cell(last)]
+
+
+def joined_messages(errors: list[tuple[str, str]]) -> str:
+    """A row's errors in one cell: "Column: message | …"."""
+    return " | ".join(f"{column}: {message}" if column else message for column, message in errors)

@@ -56,7 +56,7 @@ def test_manager_imports_accounts_then_fixes_bad_rows_from_the_error_report(
     page.get_by_label("Create: download the template").check()
     page.get_by_role("button", name="Continue").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download template").first.click()
+        page.get_by_role("link", name="Download template (CSV)").click()
     template = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     header = next(csv.reader(io.StringIO(template)))
     assert header[:3] == ["Id", "Email", "Document"]
@@ -129,3 +129,46 @@ def test_manager_imports_accounts_then_fixes_bad_rows_from_the_error_report(
     expect(page.locator("#import-jobs tbody tr")).to_have_count(2)
     expect(page.locator("#import-jobs")).to_contain_text("bad.csv")
     expect(page.locator("#import-jobs")).to_contain_text("contas.csv")
+
+
+def test_manager_drops_an_excel_workbook_sees_the_preview_and_confirms(
+    page, log_in, database_tasks
+):
+    from tests.imports.spreadsheet_files import xlsx_bytes
+
+    content = xlsx_bytes(
+        [
+            ["Id", "Email", "Document", "Document Type", "Credit limit", "Tolerance rate"],
+            ["", "planilha@example.com", valid_cpf(500_000_000), "CPF", 2500.5, 0.1],
+            ["", "outra@example.com", valid_cpf(500_000_001), "CPF", 800, 0],
+        ]
+    )
+    log_in()
+    go_to_upload(page)
+    # A real drop: a DataTransfer holding the file, dropped on the zone.
+    page.evaluate(
+        """([bytes, name]) => {
+            const file = new File([new Uint8Array(bytes)], name, {type: ""});
+            const transfer = new DataTransfer();
+            transfer.items.add(file);
+            document.getElementById("drop-zone").dispatchEvent(
+                new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true})
+            );
+        }""",
+        [list(content), "contas.xlsx"],
+    )
+    expect(page.locator("#chosen-file")).to_have_text("contas.xlsx")
+    page.get_by_role("button", name="Import file").click()
+    run_worker()
+    preview = page.locator("#preview")
+    expect(preview.locator('[data-count="create"]')).to_have_text("2")
+    expect(preview.locator('[data-count="errors"]')).to_have_text("0")
+    expect(page.locator("#job-notes")).to_contain_text("The sheet “Accounts” was read.")
+    expect(preview).to_contain_text("planilha@example.com")
+    page.get_by_role("button", name="Confirm import").click()
+    run_worker()
+    expect(page.locator('#result [data-count="created"]')).to_have_text("2")
+
+    page.goto("/")
+    page.get_by_role("link", name="planilha@example.com").click()
+    expect(page.locator("#credit-limit")).to_contain_text("2,500.50")
