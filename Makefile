@@ -10,7 +10,7 @@ PORT ?= 8000
 # Local development defaults; production sets DEBUG=0 and a SECRET_KEY itself.
 export DEBUG ?= 1
 
-.PHONY: setup run serve worker test test-fast lint messages translations lock clean
+.PHONY: setup run serve load worker test test-fast lint messages translations lock clean
 
 setup: $(VENV)/.installed .secret_key
 	@$(MAKE) --no-print-directory messages
@@ -66,6 +66,15 @@ serve: setup
 	@HTTPS="$${HTTPS:-0}" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" BIND="$(HOST):$(PORT)" \
 	  exec deploy/serve
+
+# The API under load through `make serve`, then the server stops: 50 clients for 60 s at
+# LOAD_RATE requests/s (0: flat out). Point DATABASE_URL at a database that may hold the
+# run's accounts (load-0001, …), e.g. postgres://…/creditadmin_load. README, "Load".
+LOAD_RATE ?= 100
+LOAD_ARGS ?=
+load: setup
+	@PORT=$(PORT) deploy/with-serve \
+	  $(MANAGE) load_api --url http://127.0.0.1:$(PORT) --rate $(LOAD_RATE) $(LOAD_ARGS)
 
 # A SECRET_KEY generated once for this machine (git-ignored), which settings.py reads when the
 # environment sets none: `make run`, `make serve` and manage.py commands share it, so the
