@@ -63,6 +63,9 @@ run: setup
 # what it leaves out: local host names and HTTPS=0 (no redirect to https, cookies not marked
 # Secure). The SECRET_KEY, unless the environment sets one, is .secret_key (see setup).
 serve: setup
+	@echo "Serving http://$(HOST):$(PORT) as in production: DEBUG=0, gunicorn and the worker (Ctrl+C stops both)"
+	@echo "  No login yet? .venv/bin/python manage.py createsuperuser (same DATABASE_URL),"
+	@echo "  or make run once on an empty database for the demo users."
 	@HTTPS="$${HTTPS:-0}" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" BIND="$(HOST):$(PORT)" \
 	  exec deploy/serve
