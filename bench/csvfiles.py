@@ -1,8 +1,10 @@
-"""Benchmark input: template-like CSV files with valid, unique documents and realistic values."""
+"""Benchmark input: template-like CSV and .xlsx files with valid, unique documents and
+realistic values."""
 
 import csv
 import random
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 from accounts.demo import with_cnpj_check_digits, with_cpf_check_digits
@@ -23,27 +25,43 @@ def _documents(rows: int, seed: int) -> Iterator[tuple[str, str]]:
             yield "CPF", with_cpf_check_digits(f"{100_000_000 + number:09d}")
 
 
-def write_create_file(path: Path, rows: int, seed: int = 2026) -> Path:
-    """A file that opens `rows` new accounts (Id blank), as staff fill the template."""
+def _new_accounts(rows: int, seed: int) -> Iterator[list[str]]:
+    """Rows that open `rows` new accounts (Id blank), as staff fill the template."""
     rng = random.Random(seed)
-    header = template_header()
+    blanks = [""] * (len(template_header()) - 7)
+    for number, (document_type, document) in enumerate(_documents(rows, seed)):
+        yield [
+            "",
+            f"customer{number}@example.com",
+            document,
+            document_type,
+            rng.choice(LIMITS),
+            rng.choice(TOLERANCES),
+            "Open",
+            *blanks,
+        ]
+
+
+def write_create_file(path: Path, rows: int, seed: int = 2026) -> Path:
+    """A CSV file that opens `rows` new accounts."""
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(header)
-        blanks = [""] * (len(header) - 7)
-        for number, (document_type, document) in enumerate(_documents(rows, seed)):
-            writer.writerow(
-                [
-                    "",
-                    f"customer{number}@example.com",
-                    document,
-                    document_type,
-                    rng.choice(LIMITS),
-                    rng.choice(TOLERANCES),
-                    "Open",
-                    *blanks,
-                ]
-            )
+        writer.writerow(template_header())
+        writer.writerows(_new_accounts(rows, seed))
+    return path
+
+
+def write_create_workbook(path: Path, rows: int, seed: int = 2026) -> Path:
+    """The same accounts as an .xlsx typed as a person types it: the amounts are numbers."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Accounts")
+    sheet.append(template_header())
+    for row in _new_accounts(rows, seed):
+        row[4], row[5] = Decimal(row[4]), Decimal(row[5])
+        sheet.append([cell if cell != "" else None for cell in row])
+    workbook.save(path)
     return path
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from .csvfiles import write_create_file, write_update_file
+from .csvfiles import write_create_file, write_create_workbook, write_update_file
 from .methods import BENCH_USERNAME
 
 METHODS = ("ours", "import_export", "floor")
@@ -199,6 +199,15 @@ def measure(
             run_child("floor", seed, case="seed", rows=rows)
             results.append(run_child(method, update, case="update", rows=rows))
             write(f"  update  {method:<14} {results[-1].seconds:8.2f} s")
+    if "xlsx" in cases:
+        # Our job only: the same new accounts as the create case, uploaded as a workbook.
+        path = write_create_workbook(DATA_DIR / f"create-{rows}.xlsx", rows)
+        reset_tables()
+        results.append(run_child("ours", path, case="xlsx", rows=rows))
+        loaded = count_accounts()
+        if loaded != rows:
+            raise SystemExit(f"the .xlsx job left {loaded} accounts instead of {rows}")
+        write(f"  xlsx    ours           {results[-1].seconds:8.2f} s")
     return results
 
 
@@ -242,8 +251,24 @@ def format_table(results: list[Measurement]) -> list[str]:
     return lines
 
 
+def workbook_figures(results: list[Measurement]) -> dict[str, float]:
+    """The .xlsx job beside the CSV one (create case) on the same accounts."""
+    by_case = {m.case: m for m in results if m.method == "ours"}
+    workbook = by_case["xlsx"]
+    figures = {"rows_per_second": workbook.rows_per_second}
+    if "create" in by_case:
+        figures["csv_rows_per_second"] = by_case["create"].rows_per_second
+        figures["time_vs_csv"] = workbook.seconds / by_case["create"].seconds
+    figures["peak_rss_mb"] = workbook.peak_rss_mb
+    return figures
+
+
 def format_ratios(figures: dict[str, float]) -> str:
     return " ".join(
-        f"{name}={value:.1f}" if name == "peak_rss_mb" else f"{name}={value:.2f}"
+        f"{name}={value:.0f}"
+        if name.endswith("per_second")
+        else f"{name}={value:.1f}"
+        if name == "peak_rss_mb"
+        else f"{name}={value:.2f}"
         for name, value in figures.items()
     )

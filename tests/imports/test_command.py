@@ -119,3 +119,28 @@ def test_exit_status_of_a_failed_job_is_six(tmp_path, manager):
         summary = run(str(path), "--user", "manager", "--confirm", exit_status=6)
     assert summary["status"] == "failed"
     assert not Account.objects.exists()
+
+
+def test_command_imports_a_spreadsheet_and_reports_its_formula_cell(tmp_path, manager):
+    from tests.imports.conftest import HEADER
+    from tests.imports.spreadsheet_files import xlsx_bytes
+
+    path = tmp_path / "contas.xlsx"
+    path.write_bytes(
+        xlsx_bytes(
+            [
+                HEADER,
+                ["", "a@example.com", valid_cpf(1), "CPF", 100, 0.05, "Open"],
+                ["", "b@example.com", valid_cpf(2), "CPF", "=A1*2", 0, ""],
+            ]
+        )
+    )
+    summary = run(str(path), "--user", "manager", "--confirm", exit_status=3)
+    assert (summary["status"], summary["created"], summary["errors"]) == (
+        "completed_with_errors", 1, 1,
+    )  # fmt: skip
+    [error] = summary["row_errors"]
+    assert (error["row"], error["column"]) == (3, "Credit limit")
+    assert "formula whose result was not saved" in error["message"]
+    account = Account.objects.get(email="a@example.com")
+    assert (account.credit_limit, str(account.tolerance)) == (100, "0.0500")

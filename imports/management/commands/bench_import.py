@@ -5,7 +5,9 @@ flow and a raw-insert floor, on the same file and database (DATABASE_URL), side 
     DATABASE_URL=postgres://postgres@127.0.0.1/creditadmin_bench python manage.py bench_import
 
 The last line reads `ratio_vs_import_export=X ratio_vs_floor=Y peak_rss_mb=Z` (create case);
-the line before it starts with `update:`. The database is emptied between methods, so the
+the line before it starts with `update:`, and the one before that with `xlsx:` (our job on the
+create case's accounts uploaded as an .xlsx: its rows/s, the CSV job's, its time / the CSV
+job's, its peak memory). The database is emptied between methods, so the
 command refuses a database holding anything it did not write itself (users, API keys,
 accounts of a database without its mark…) — point it at a dedicated database.
 """
@@ -32,7 +34,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--methods", default=",".join(run.METHODS), help="comma-separated subset of methods"
         )
-        parser.add_argument("--cases", default="create,update", help="create,update")
+        parser.add_argument(
+            "--cases",
+            default="create,update,xlsx",
+            help="create,update,xlsx (xlsx: the create case's accounts as an .xlsx, our job)",
+        )
         parser.add_argument(
             "--memory-rows",
             type=int,
@@ -81,6 +87,8 @@ class Command(BaseCommand):
                 f"peak_rss_{options['memory_rows']}_mb={memory[1]:.1f} "
                 f"growth_mb={memory[1] - memory[0]:.1f}"
             )
+        if "xlsx" in cases:
+            self.stdout.write("xlsx: " + run.format_ratios(run.workbook_figures(results)))
         if "update" in cases:
             self.stdout.write("update: " + run.format_ratios(run.ratios(results, "update")))
         if "create" in cases:

@@ -1,4 +1,4 @@
-"""Import a CSV from the command line, for scheduled imports.
+"""Import a CSV or spreadsheet (.xlsx, .ods) from the command line, for scheduled imports.
 
 It runs the very same job as an upload in the browser (the job shows in the import
 history), validating and, with --confirm, applying in this process rather than in the
@@ -49,10 +49,10 @@ def _outcome(job: ImportJob) -> tuple[int, str]:
 
 
 class Command(BaseCommand):
-    help = "Import accounts from a CSV file in the template's format."
+    help = "Import accounts from a CSV, .xlsx or .ods file in the template's format."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The CSV file.")
+        parser.add_argument("file", type=Path, help="The CSV, .xlsx or .ods file.")
         parser.add_argument("--user", required=True, help="Username the import is made as.")
         parser.add_argument(
             "--confirm",
