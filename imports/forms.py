@@ -5,6 +5,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from . import spreadsheets
+from .rejections import FileRejected
+
 
 class ImportChoiceForm(forms.Form):
     """Accounts › Import: "Do you want to create or update accounts?"."""
@@ -57,4 +60,13 @@ class UploadForm(forms.Form):
                 ),
                 code="empty",
             )
+        # A workbook the import cannot read (.xls, macros, a password, a zip bomb) is refused
+        # here, from its zip directory, so that it is never stored.
+        if spreadsheets.is_workbook(upload.read(8)):
+            upload.seek(0)
+            try:
+                spreadsheets.check_workbook(upload)
+            except FileRejected as rejected:
+                raise forms.ValidationError(rejected.message, code=rejected.code) from None
+        upload.seek(0)
         return upload

@@ -52,6 +52,18 @@ def open_workbook(binary: BinaryIO) -> Sheet:
 
     ``binary`` must stay open while the sheet is read.
     """
+    archive, kind = _checked_archive(binary)
+    return (xlsx if kind == xlsx.KIND else ods).open_sheet(archive)
+
+
+def check_workbook(binary: BinaryIO) -> None:
+    """Refuse a workbook the import cannot read, from its zip directory and small parts only
+    (the upload form calls it: a refused file is never stored). Raises FileRejected."""
+    _checked_archive(binary)
+    binary.seek(0)
+
+
+def _checked_archive(binary: BinaryIO) -> tuple[zipfile.ZipFile, str]:
     head = binary.read(64 * 1024)
     binary.seek(0)
     if head.startswith(COMPOUND_FILE_SIGNATURE):
@@ -71,9 +83,9 @@ def open_workbook(binary: BinaryIO) -> Sheet:
     _check_archive(archive)
     names = set(archive.namelist())
     if xlsx.is_xlsx(archive, names):
-        return xlsx.open_sheet(archive)
+        return archive, xlsx.KIND
     if ods.is_ods(archive, names):
-        return ods.open_sheet(archive)
+        return archive, ods.KIND
     raise _not_a_spreadsheet()
 
 

@@ -236,3 +236,20 @@ def test_xml_with_a_doctype_is_refused(upload):
 def test_unreadable_cell_is_a_row_error_and_not_a_blank():
     cell = UnreadableCell("=A1", code="formula_without_value", message="m")
     assert cell == "=A1" and cell.code == "formula_without_value"
+
+
+def test_the_upload_form_refuses_an_unreadable_workbook_without_storing_it(manager_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from pytest_django.asserts import assertContains
+
+    bomb = zip_of(
+        {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"\x00" * 50_000_000}
+    )
+    response = manager_client.post(
+        reverse("imports:upload"),
+        {"file": SimpleUploadedFile("accounts.xlsx", bomb)},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assertContains(response, "Este archivo se descomprime en muchos más datos")
+    assert not ImportJob.objects.exists()
