@@ -93,6 +93,9 @@ class _AccountsSheet:
                 self.sheet.data_validations.append(choices)
         pairs = zip(columns, headers, strict=True)
         self.sheet.append([self._header_cell(column, header) for column, header in pairs])
+        # One styled cell per column, refilled for every row (a row is written out as soon as
+        # it is appended): styling every cell anew cost a fifth of the export's time.
+        self._row_cells = [self._styled_cell(column) for column in columns]
 
     def _header_cell(self, column: Column | None, header: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.sheet, value=header)
@@ -105,9 +108,20 @@ class _AccountsSheet:
             )
         return cell
 
-    def _cell(self, column: Column | None, text: str) -> WriteOnlyCell:
-        """A cell holding ``text`` as the CSV would hold it, typed for a spreadsheet."""
+    def _styled_cell(self, column: Column | None, *, faulty: bool = False) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.sheet)
+        if column is not None and column.kind in self.formats:
+            cell.number_format = self.formats[column.kind]
+        if column is not None and column.read_only:
+            cell.fill = READ_ONLY_FILL
+        if faulty:
+            cell.fill = ERROR_FILL
+        return cell
+
+    @staticmethod
+    def _fill(cell: WriteOnlyCell, column: Column | None, text: str) -> WriteOnlyCell:
+        """Put ``text`` (as the CSV would hold it) in the cell, typed for a spreadsheet."""
+        cell.value = None
         if column is not None and column.kind in (CellKind.MONEY, CellKind.FRACTION) and text:
             # A faulty cell of an error report may not be a number: it stays text.
             with contextlib.suppress(ArithmeticError):
@@ -117,18 +131,19 @@ class _AccountsSheet:
             # never run as a formula, so it needs no quote (unlike a CSV cell).
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(text))
             cell.data_type = "s"
-        if column is not None and column.kind in self.formats:
-            cell.number_format = self.formats[column.kind]
-        if column is not None and column.read_only:
-            cell.fill = READ_ONLY_FILL
         return cell
 
     def append(self, texts: list[str], *, faulty: frozenset[int] = frozenset()) -> None:
         cells = [
-            self._cell(column, text) for column, text in zip(self.columns, texts, strict=True)
+            self._fill(
+                self._styled_cell(column, faulty=True) if position in faulty else cell,
+                column,
+                text,
+            )
+            for position, (cell, column, text) in enumerate(
+                zip(self._row_cells, self.columns, texts, strict=True)
+            )
         ]
-        for position in faulty:
-            cells[position].fill = ERROR_FILL
         self.sheet.append(cells)
 
 
