@@ -55,11 +55,13 @@ def download_example(request):
     )
 
 
-def workbook_response(file, filename: str) -> StreamingHttpResponse:
-    """An .xlsx written to a temporary file, streamed and then closed."""
+def workbook_response(
+    file, filename: str, *, content_type: str = workbooks.CONTENT_TYPE
+) -> StreamingHttpResponse:
+    """A workbook written to a temporary file, streamed and then closed."""
     return StreamingHttpResponse(
         workbooks.chunks(file),
-        content_type=workbooks.CONTENT_TYPE,
+        content_type=content_type,
         headers={**_attachment_headers(filename), "Cache-Control": "no-store"},
     )
 

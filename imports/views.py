@@ -149,7 +149,10 @@ def error_report(request, pk: int):
     if not job.file or job.file_error or not job.shown_errors:
         raise Http404(_("This import has no row errors to report."))
     if job.encoding in spreadsheets.SPREADSHEET_KINDS:
-        return _error_report_xlsx(job)
+        report, filename, content_type = workbooks.error_report(
+            job, currency_code=StoreSettings.load().currency_code
+        )
+        return workbook_response(report, filename, content_type=content_type)
     writer = csv.writer(_Echo(), delimiter=job.delimiter or ",")
     encoding = "cp1252" if job.encoding == "cp1252" else "utf-8"
 
@@ -165,25 +168,6 @@ def error_report(request, pk: int):
         content_type=f"text/csv; charset={encoding}",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
-
-
-def _error_report_xlsx(job: ImportJob):
-    """The report of a spreadsheet upload: an .xlsx with the faulty cells highlighted."""
-    rows = pipeline.failing_rows(job)
-    header, _no_errors = next(rows)
-    position_by_column = {name.strip(): position for position, name in enumerate(header)}
-    failing = (
-        (
-            cells,
-            frozenset(position_by_column[c] for c, _m in errors if c in position_by_column),
-            pipeline.joined_messages(errors),
-        )
-        for cells, errors in rows
-    )
-    report = workbooks.error_report_xlsx(
-        header, failing, currency_code=StoreSettings.load().currency_code
-    )
-    return workbook_response(report, f"import-{job.pk}-errors.xlsx")
 
 
 class ImportJobListView(PermissionRequiredMixin, ListView):

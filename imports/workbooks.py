@@ -26,9 +26,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Account
 
-from . import exports
+from . import exports, pipeline
 from .columns import COLUMNS, CellKind, Column, match_header
+from .models import ImportJob
 from .reader import ERRORS_COLUMN
+from .spreadsheets import ods_writer
 from .spreadsheets.sheet import TEMPLATE_SHEET_NAME
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -228,6 +230,39 @@ def error_report_xlsx(
         padded = [*cells, *[""] * (len(header) - len(cells))][: len(header)]
         sheet.append([*padded, messages], faulty=faulty)
     return _saved(workbook)
+
+
+def error_report(job: ImportJob, *, currency_code: str) -> tuple[object, str, str]:
+    """The error report of a spreadsheet upload, in the uploaded format: (open temporary
+    file, file name, content type)."""
+    rows = pipeline.failing_rows(job)
+    header, _no_errors = next(rows)
+    positions = {name.strip(): position for position, name in enumerate(header)}
+    failing = (
+        (
+            cells,
+            frozenset(positions[name] for name, _message in errors if name in positions),
+            pipeline.joined_messages(errors),
+        )
+        for cells, errors in rows
+    )
+    if job.encoding == ods_writer.KIND:
+        by_name = {column.name: column for column in COLUMNS}
+        amounts = frozenset(
+            position
+            for position, name in enumerate(header)
+            if (column := by_name.get(match_header(name) or ""))
+            and column.kind in (CellKind.MONEY, CellKind.FRACTION)
+        )
+        report = ods_writer.error_report_ods(
+            [*header, ERRORS_COLUMN],
+            failing,
+            sheet_name=TEMPLATE_SHEET_NAME,
+            number_positions=amounts,
+        )
+        return report, f"import-{job.pk}-errors.ods", ods_writer.CONTENT_TYPE
+    report = error_report_xlsx(header, failing, currency_code=currency_code)
+    return report, f"import-{job.pk}-errors.xlsx", CONTENT_TYPE
 
 
 def _saved(workbook: Workbook):

@@ -253,3 +253,35 @@ def test_the_upload_form_refuses_an_unreadable_workbook_without_storing_it(manag
     )
     assertContains(response, "Este archivo se descomprime en muchos más datos")
     assert not ImportJob.objects.exists()
+
+
+def test_ods_upload_gets_an_ods_error_report_with_the_faulty_cells_highlighted(
+    manager_client, upload
+):
+    from django.urls import reverse
+
+    job = upload(
+        ods_bytes(
+            [
+                HEADER,
+                ["", "ana@example.com", "529.982.247-25", "CPF", 1500, 0.05, "Open"],
+                ["", "not-an-email", "390.533.447-05", "CPF", -5, 0, ""],
+            ]
+        ),
+        name="contas.ods",
+    )
+    response = manager_client.get(reverse("imports:error-report", args=[job.pk]))
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-errors.ods"'
+    content = b"".join(response.streaming_content)
+
+    records = list(
+        iter_records(io.BytesIO(content), encoding="ods", delimiter="", include_header=True)
+    )
+    assert records[0][1] == [*HEADER, "Errors"]
+    [(row_number, cells)] = records[1:]
+    assert cells[:5] == ["", "not-an-email", "390.533.447-05", "CPF", "-5"]
+    assert isinstance(cells[4], NumberCell)
+    assert "e-mail" in cells[-1]
+    sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("content.xml").decode()
+    assert sheet_xml.count('table:style-name="faulty"') == 2
