@@ -14,6 +14,7 @@ urlpatterns = [
     # Open to anonymous visitors too, so the login page can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/creditcontrol/", include("ledger.api.urls")),
     path("api/creditcontrol/", include("accounts.api.urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(

@@ -47,6 +47,14 @@ CONFLICT_CODES = {
 ACCOUNT_CLOSED = _("The account is closed: no new credit can be used on it.")
 
 
+def clean_field(field: str, rule, raw: object):
+    """Apply a rule to one input, its error keyed by the input's name (`value`, `due_days`)."""
+    try:
+        return rule(raw)
+    except ValidationError as error:
+        raise ValidationError({field: error}) from None
+
+
 def clean_amount(raw: object) -> Decimal:
     """A money amount greater than zero with at most 2 decimal places."""
     value = parse_amount(raw)

@@ -161,7 +161,7 @@ def change_invoice(
     Opened → Paid pays it and Opened → Cancelled cancels it, as the dedicated calls do; a
     paid or cancelled invoice cannot be reopened or turned into the other.
     """
-    status = clean_invoice_status(status)
+    status = rules.clean_field("status", clean_invoice_status, status)
     changes = {}
     if observation is not UNSET:
         changes["observation"] = _clean_observation(observation)
@@ -192,22 +192,26 @@ def postpone_invoice(
     most invoicePostponementLimit postponements per invoice. Counting from the original
     date makes a repeated call harmless: the date is already there, nothing is counted.
     """
-    due_days = rules.clean_due_days(due_days)
-    store_settings = StoreSettings.load()
-    if not store_settings.postponement_enabled or not store_settings.invoice_postponement_limit:
-        raise ValidationError(
-            _("The store does not allow postponing invoices (see Store settings)."),
-            code="postponement_disabled",
-        )
-    if due_days > store_settings.max_postponement_days:
-        raise ValidationError(
-            _("An invoice can be postponed by at most %(max)d days."),
-            code="postponement_too_long",
-            params={"max": store_settings.max_postponement_days},
-        )
+    due_days = rules.clean_field("due_days", rules.clean_due_days, due_days)
     with transaction.atomic():
         account = lock_account(account_id)
         invoice = find_invoice(account, invoice_id)
+        store_settings = StoreSettings.load()
+        if not store_settings.postponement_enabled or not store_settings.invoice_postponement_limit:
+            raise ValidationError(
+                _("The store does not allow postponing invoices (see Store settings)."),
+                code="postponement_disabled",
+            )
+        if due_days > store_settings.max_postponement_days:
+            raise ValidationError(
+                {
+                    "due_days": ValidationError(
+                        _("An invoice can be postponed by at most %(max)d days."),
+                        code="postponement_too_long",
+                        params={"max": store_settings.max_postponement_days},
+                    )
+                }
+            )
         new_due_date = invoice.original_due_date + timedelta(days=due_days)
         if invoice.due_date == new_due_date:
             return invoice

@@ -1,5 +1,7 @@
 """Manual debits: VTEX's "decrease balance" (PUT …/statements/{statementId})."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +19,12 @@ def decrease_balance(
 ) -> Movement:
     """Debit the balance (a fee, a purchase made elsewhere): `value` is negative, as VTEX
     sends it. The statement id names the debit: repeating the call debits once."""
-    statement_id = rules.clean_caller_id(statement_id, code="statement_id_invalid")
-    amount = rules.clean_debit(value)
+    statement_id = rules.clean_field(
+        "statement_id",
+        partial(rules.clean_caller_id, code="statement_id_invalid"),
+        statement_id,
+    )
+    amount = rules.clean_field("value", rules.clean_debit, value)
     with transaction.atomic():
         account = lock_account(account_id)
         earlier = Movement.objects.filter(

@@ -9,6 +9,7 @@ import secrets
 import string
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,10 +59,14 @@ def pre_authorize(
     The hold lasts until `expiration_date` (end of that day, in the store's time zone) or,
     without one, 30 days.
     """
-    value = rules.clean_amount(value)
-    installments = rules.clean_installments(installments)
+    value = rules.clean_field("value", rules.clean_amount, value)
+    installments = rules.clean_field("installments", rules.clean_installments, installments)
     if transaction_id is not None:
-        transaction_id = rules.clean_caller_id(transaction_id, code="transaction_id_invalid")
+        transaction_id = rules.clean_field(
+            "transaction_id",
+            partial(rules.clean_caller_id, code="transaction_id_invalid"),
+            transaction_id,
+        )
     now = timezone.now()
     expires_at = now + rules.HOLD_LIFETIME
     if expiration_date is not None:
@@ -120,8 +125,8 @@ def pre_authorize_or_change(
     maxPreAuthorizationGrowthRate allows, and only with credit available. Repeating the
     same call changes nothing.
     """
-    value = rules.clean_amount(value)
-    installments = rules.clean_installments(installments)
+    value = rules.clean_field("value", rules.clean_amount, value)
+    installments = rules.clean_field("installments", rules.clean_installments, installments)
     with transaction.atomic():
         account = lock_account(account_id)
         try:
@@ -209,7 +214,7 @@ def settle_pre_authorization(
     cancelled or refunded. A value above the hold is allowed as far as the store's growth
     rate and the credit available allow.
     """
-    value = rules.clean_amount(value)
+    value = rules.clean_field("value", rules.clean_amount, value)
     with transaction.atomic():
         account = lock_account(account_id)
         pre_authorization = find_pre_authorization(account, transaction_id)
@@ -326,7 +331,7 @@ def refund_settlement(
     still ask for, last installment first; an invoice left owing nothing is cancelled.
     What exceeds the open invoices (already paid) stays as credit in the balance.
     """
-    value = rules.clean_amount(value)
+    value = rules.clean_field("value", rules.clean_amount, value)
     with transaction.atomic():
         account = lock_account(account_id)
         pre_authorization = find_pre_authorization(account, transaction_id)

@@ -248,7 +248,7 @@ def test_retrieve_an_unknown_or_odd_id_is_a_404(api, account_id):
 
 
 def test_an_unknown_path_under_the_api_is_a_json_404(api):
-    response = api("GET", "/invoices")
+    response = api("GET", "/orders")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 

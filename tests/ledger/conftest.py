@@ -4,6 +4,7 @@ import pytest
 
 from accounts.history import ChangeSource, Channel
 from accounts.models import StoreSettings
+from tests.api.conftest import api, make_api  # noqa: F401  (the API callers, shared)
 from tests.factories import AccountFactory
 
 SOURCE = ChangeSource(channel=Channel.API, label="API key Checkout")

@@ -1,0 +1,1 @@
+from tests.api.conftest import api, make_api  # noqa: F401  (the API callers, shared)
