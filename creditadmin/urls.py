@@ -10,6 +10,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("accounts.urls")),
     path("imports/", include("imports.urls")),
+    path("credit/", include("ledger.urls")),
     path("", include("django.contrib.auth.urls")),
     # Open to anonymous visitors too, so the login page can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

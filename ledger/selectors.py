@@ -4,8 +4,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import Account
@@ -101,7 +112,9 @@ def open_invoices(*, account: Account) -> list[Invoice]:
 def recent_movements(*, account: Account, limit: int = 50) -> list[Movement]:
     """The account's newest movements with who made them (movement_account_idx)."""
     return list(
-        account.movements.select_related("user", "invoice").order_by("-created_at", "-id")[:limit]
+        account.movements.select_related("user", "invoice", "pre_authorization").order_by(
+            "-created_at", "-id"
+        )[:limit]
     )
 
 
@@ -130,7 +143,11 @@ def account_statement(
         movements = movements.filter(created_at__gte=since)
     if until is not None:
         movements = movements.filter(created_at__lt=until)
-    listed = list(movements.select_related("user", "invoice").order_by("created_at", "id"))
+    listed = list(
+        movements.select_related("user", "invoice", "pre_authorization").order_by(
+            "created_at", "id"
+        )
+    )
     return Statement(
         movements=listed,
         previous_balance=previous,
@@ -202,7 +219,8 @@ def accounts_closest_to_limit(*, limit: int = 10) -> list[Account]:
         .filter(Q(balance__lt=0) | Q(pre_authorized_credit__gt=0), credit_limit__gt=0)
         .annotate(
             in_use=in_use,
-            usage=in_use * Value(Decimal("1.0000")) / F("credit_limit"),
+            # As floats: SQLite keeps whole amounts as integers and would divide them as such.
+            usage=Cast(in_use, FloatField()) / Cast("credit_limit", FloatField()),
         )
         .filter(in_use__gt=0)
         .order_by("-usage", "id")[:limit]
