@@ -48,6 +48,7 @@ def pages(manager):
         reverse("imports:template-help"),
         job.get_absolute_url(),
         reverse("imports:job-progress", args=[job.pk]),
+        reverse("ledger:overview"),
         reverse("api-docs"),
         reverse("admin:index"),
         reverse("admin:accounts_account_changelist"),
