@@ -1,6 +1,6 @@
 """Django admin for accounts: look only.
 
-Every write goes through accounts/services.py (rules, duplicate checks, history with its
+Every write goes through accounts/services (the planner, duplicate checks, history with its
 channel); an editable admin would be a way around all of it, so Account and the store
 settings are read-only here and staff use the Accounts pages instead.
 """

@@ -152,7 +152,7 @@ class AccountChangeForm(AccountCloseForm):
 
 
 class RateField(AmountField):
-    """A fraction typed as 0.1 or 0,1 (10%); rules.clean_rate says what is wrong with it."""
+    """A fraction typed as 0.1 or 0,1 (10%); store_rules.clean_rate says what is wrong with it."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 20)

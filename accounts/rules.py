@@ -9,12 +9,11 @@ a number is read from text.
 
 import re
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.formats import get_format
-from django.utils.translation import gettext_lazy as _
 
 from .models import Account, AccountStatus, DocumentType
 from .problems import rule_error
@@ -47,7 +46,7 @@ DOCUMENT_LENGTHS = {DocumentType.CPF: 11, DocumentType.CNPJ: 14}
 # --- Numbers -------------------------------------------------------------------------------
 
 
-class NumberStyle(Enum):
+class NumberStyle(StrEnum):
     """How a channel writes numbers, which decides what `1,500` and `1.500` mean."""
 
     DECIMAL_POINT = "point"  # 1,500.25: English forms
@@ -65,6 +64,8 @@ class NumberStyle(Enum):
 _currency = re.compile(r"^\s*(?:[A-Za-z]{0,3}\$|€|£)|(?:[A-Za-z]{0,3}\$|€|£)\s*$")
 _spaces = str.maketrans("", "", " \u00a0\u202f")  # 1 500,00 as French and pt-BR group digits
 _plain_number = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# What nearly every cell of an import holds, with nothing to decide about separators.
+_common_number = re.compile(r"-?\d+(?:\.\d{1,2})?", re.ASCII)
 _grouped = {
     separator: re.compile(rf"[+-]?[1-9]\d{{0,2}}(?:{re.escape(separator)}\d{{3}})+", re.ASCII)
     for separator in ",."
@@ -97,6 +98,8 @@ def parse_amount(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> De
 
 def _number_text(raw: str, style: NumberStyle) -> str:
     """Text → what Decimal reads (`1.500,25` → `1500.25`); raises the rule's errors."""
+    if _common_number.fullmatch(raw):
+        return raw  # 1500, 1500.00, 0.05: read the same in every style
     text = _currency.sub("", raw.strip()).translate(_spaces)
     if not text.isascii():
         code = "non_ascii_digits" if any(char.isdigit() for char in text) else "not_a_number"
@@ -141,7 +144,8 @@ def clean_credit_limit(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN)
 def _decimal_places(value: Decimal) -> int:
     """Decimal places as written: `1.500` has three, even if it equals 1.50, so an amount
     typed with a thousands separator in the wrong style is refused, never read as 1.50."""
-    return max(0, -value.as_tuple().exponent)
+    exponent = value.as_tuple().exponent
+    return -exponent if exponent < 0 else 0
 
 
 def clean_tolerance(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> Decimal:
@@ -192,13 +196,18 @@ def has_valid_check_digits(document: str, weights) -> bool:
     return with_check_digits(document[:-2], weights) == document
 
 
-def clean_document_type(raw: object) -> str:
-    """Accept CPF / CNPJ / Other in any case."""
+def _choice(raw: object, choices: list[str], code: str) -> str:
+    """One of ``choices``, given in any case."""
     value = str(raw or "").strip()
-    for choice in DocumentType.values:
+    for choice in choices:
         if value.lower() == choice.lower():
             return choice
-    raise rule_error("invalid_document_type", value=value)
+    raise rule_error(code, value=value)
+
+
+def clean_document_type(raw: object) -> str:
+    """Accept CPF / CNPJ / Other in any case."""
+    return _choice(raw, DocumentType.values, "invalid_document_type")
 
 
 def clean_document(document_type: str, raw: object, *, required: bool = True) -> str:
@@ -306,11 +315,8 @@ def clean_email(raw: object) -> str:
 
 
 def clean_status(raw: object) -> str:
-    value = str(raw or "").strip()
-    for choice in AccountStatus.values:
-        if value.lower() == choice.lower():
-            return choice
-    raise rule_error("invalid_status", value=value)
+    """Accept Open / Closed in any case."""
+    return _choice(raw, AccountStatus.values, "invalid_status")
 
 
 def check_status_change(old: str, new: str) -> None:
@@ -328,84 +334,3 @@ def can_be_stored(text: str) -> bool:
 def storable(text: str) -> str:
     """``text`` with any NUL shown as �, for what is stored about a bad value (row errors)."""
     return text if can_be_stored(text) else text.replace("\x00", "\ufffd")
-
-
-# --- The store's settings (VTEX's store configuration) ---------------------------------------
-
-MAX_DAY_COUNT = 365
-MAX_REMINDERS = 10
-_time_of_day = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
-
-
-def clean_currency_code(raw: object) -> str:
-    code = str(raw or "").strip().upper()
-    if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise ValidationError(
-            _("Enter the currency's 3-letter ISO 4217 code, e.g. BRL, USD or EUR."),
-            code="currency_invalid",
-        )
-    return code
-
-
-def clean_rate(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> Decimal:
-    """A rate as VTEX writes it, a fraction between 0 and 1 (0.1 = 10%), 4 decimal places."""
-    value = parse_amount(0 if raw in (None, "") else raw, style=style)
-    if value < 0 or value > 1:
-        hint = ""
-        if 1 < value <= 100:
-            hint = _(" Did you mean %(fraction)s = %(percent)s%%?") % {
-                "fraction": (value / 100).quantize(Decimal("0.0001")).normalize(),
-                "percent": format(value.normalize(), "f"),
-            }
-        raise ValidationError(
-            _("A rate is a fraction between 0 and 1 (0.1 = 10%%).%(hint)s"),
-            code="rate_out_of_range",
-            params={"hint": hint},
-        )
-    if value != value.quantize(Decimal("0.0001")):
-        raise ValidationError(
-            _("A rate has at most 4 decimal places, e.g. 0.0125."), code="rate_too_precise"
-        )
-    return value.quantize(Decimal("0.0001"))
-
-
-def clean_day_count(raw: object) -> int:
-    """A number of days (or of postponements): a whole number from 0 to 365."""
-    value = parse_amount(0 if raw in (None, "") else raw)
-    if value != value.to_integral_value() or not 0 <= value <= MAX_DAY_COUNT:
-        raise ValidationError(
-            _("Enter a whole number from 0 to %(max)d."),
-            code="day_count_invalid",
-            params={"max": MAX_DAY_COUNT},
-        )
-    return int(value)
-
-
-def clean_reminders(raw: object) -> list[dict]:
-    """Invoice reminders as VTEX's notificationsSettings lists them:
-    ``[{"days": 5, "timeOfDay": "12:00:00"}, …]``, days 0–365, sorted, no repeats."""
-    reminders = {}
-    for reminder in raw if isinstance(raw, list) else [raw] if raw else []:
-        reminder = reminder if isinstance(reminder, dict) else {}
-        days = reminder.get("days")
-        time_of_day = _time_of_day.fullmatch(str(reminder.get("timeOfDay", "")))
-        if days is None or isinstance(days, bool) or time_of_day is None:
-            raise ValidationError(
-                _(
-                    "Each reminder has a number of days and a time of day (HH:MM), "
-                    "e.g. 5 days at 12:00."
-                ),
-                code="reminder_invalid",
-            )
-        hours, minutes, seconds = time_of_day.groups()
-        reminders[clean_day_count(days)] = f"{int(hours):02d}:{minutes}:{seconds or '00'}"
-    if len(reminders) > MAX_REMINDERS:
-        raise ValidationError(
-            _("At most %(max)d reminders."),
-            code="too_many_reminders",
-            params={"max": MAX_REMINDERS},
-        )
-    return [
-        {"days": days, "timeOfDay": time_of_day}
-        for days, time_of_day in sorted(reminders.items(), reverse=True)
-    ]

@@ -193,6 +193,15 @@ def stored_accounts(ids: Collection[str], *, lock: bool = False) -> dict[str, St
     return {row[0]: _stored(row) for row in accounts.values_list(*STORED_VALUES)}
 
 
+def locked_versions(ids: Collection[str]) -> dict[str, int]:
+    """The versions of these accounts, locked (SELECT … FOR UPDATE) until the transaction
+    ends: nobody changes them between this check and the write."""
+    if not ids:
+        return {}
+    accounts = Account.objects.select_for_update().filter(pk__in=ids).order_by()
+    return dict(accounts.values_list("id", "version"))
+
+
 def open_accounts_with(*, fields: Collection[str], **lookup: Collection[str]) -> list[tuple]:
     """Open accounts matching one ``<field>__in`` lookup, as tuples of ``fields``.
 
@@ -250,7 +259,7 @@ def last_changes(ids: Collection[str]) -> dict[str, dict[str, str]]:
     newest: dict[str, dict[str, str]] = {}
     records = (
         Account.history.filter(id__in=ids)
-        .order_by("id", "-history_date", "-history_id")
+        .order_by("id", "-history_id")
         .values_list(
             "id", "history_user__username", "history_date", "history_channel", "history_source"
         )

@@ -249,6 +249,10 @@ API_TOKEN_HMAC_KEY = os.environ.get("API_TOKEN_HMAC_KEY", "") or SECRET_KEY
 
 # Upper bound for an uploaded CSV, checked before the file is read.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# Rows an import checks per query round and applies per transaction.
+IMPORT_BATCH_SIZE = int(os.environ.get("IMPORT_BATCH_SIZE", 5000))
+# A running import without a sign of life for this long is failed (and can be retried).
+IMPORT_STALE_AFTER_MINUTES = int(os.environ.get("IMPORT_STALE_AFTER_MINUTES", 10))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

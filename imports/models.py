@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render_row_message
+
 
 class ImportJob(models.Model):
     """One uploaded file and everything that happened to it, from upload to the last batch."""
@@ -58,7 +60,11 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.UPLOADED
     )
+    # Data rows in the file (an estimate from its line count until validation has read it).
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    # Rows that change an account, set on confirmation: what applying goes through.
+    rows_to_apply = models.PositiveIntegerField(_("rows to apply"), default=0)
+    # Progress of the running step: rows read while validating, rows applied while importing.
     rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
@@ -144,21 +150,17 @@ class ImportJob(models.Model):
         return self.status == self.Status.FAILED and not self.file_error
 
     @property
+    def progress_total(self) -> int:
+        """What ``rows_processed`` counts towards: the file's rows, then the rows to apply."""
+        return self.rows_to_apply if self.confirmed_at else self.rows_total
+
+    @property
     def progress_percent(self) -> int:
         if self.status in self.FINISHED or self.status == self.Status.READY_TO_CONFIRM:
             return 100
-        if not self.rows_total:
+        if not self.progress_total:
             return 0
-        return min(99, self.rows_processed * 100 // self.rows_total)
-
-    @property
-    def rows_in_file(self) -> int:
-        """Data rows the file held, as validation counted them (rows_total is reused for
-        the apply step's progress)."""
-        return (
-            self.to_create + self.to_update + self.to_close + self.unchanged_count
-            + self.error_count
-        )  # fmt: skip
+        return min(99, self.rows_processed * 100 // self.progress_total)
 
     @property
     def shown_created(self) -> int:
@@ -181,15 +183,22 @@ class ImportJob(models.Model):
 
 
 class ImportRowError(models.Model):
-    """What is wrong with one cell (or a whole row) of an import, and how to fix it."""
+    """What is wrong with one cell (or a whole row) of an import, and how to fix it.
+
+    Stored as a code and its parameters, and rendered when read (``message``), so each
+    person reads it in their own language, whoever uploaded the file.
+    """
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     # As the spreadsheet numbers it: the header is row 1.
     row_number = models.PositiveIntegerField(_("row"))
     column = models.CharField(_("column"), max_length=100, blank=True)
     value = models.CharField(_("value"), max_length=255, blank=True)
-    message = models.TextField(_("message"))
     code = models.CharField(_("code"), max_length=50, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The text of a code no message is registered for (rows stored before codes had
+    # parameters keep their text here).
+    fallback_message = models.TextField(_("message"), blank=True)
 
     class Meta:
         verbose_name = _("row error")
@@ -199,3 +208,8 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.job_id} row {self.row_number}: {self.message}"
+
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        return render_row_message(self.code, self.params, fallback=self.fallback_message)

@@ -1,11 +1,13 @@
 """The life of an import job: upload, validate (preview), confirm, apply, cancel, retry.
 
-Every status change happens here. Web views, the background tasks and the
-``import_accounts`` command all call these functions, so they behave the same.
+Every status change happens here, and only here is an ImportJob written: the pipeline returns
+what it found. Web views, the background tasks and the ``import_accounts`` command all call
+these functions, so they behave the same.
 """
 
 import hashlib
 import logging
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,9 +18,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.changes import Action
+from accounts.models import StoreSettings
 
 from . import pipeline, reader
-from .models import ImportJob
+from .models import ImportJob, ImportRowError
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +33,7 @@ Status = ImportJob.Status
 
 def stale_after() -> timedelta:
     """How long a job may go without a sign of life before it is considered dead."""
-    return timedelta(minutes=getattr(settings, "IMPORT_STALE_AFTER_MINUTES", 10))
+    return timedelta(minutes=settings.IMPORT_STALE_AFTER_MINUTES)
 
 
 def _enqueue_validation(job: ImportJob) -> None:
@@ -62,7 +68,6 @@ def create_import_job(
 
     A file over the size limit is not stored: its job is failed at once with the reason.
     """
-    fail_stale_jobs()
     name = Path(uploaded_file.name or "upload.csv").name[:255]
     job = ImportJob(created_by=user, original_name=name, size=uploaded_file.size or 0)
     try:
@@ -108,13 +113,17 @@ def run_validation(*, job_id: int) -> ImportJob:
         job.rows_processed = 0
         job.save(update_fields=["status", "heartbeat_at", "rows_processed"])
         job.row_errors.all().delete()
+    fail_stale_jobs()  # a worker starting a task is the moment to notice one that died
 
-    def on_batch(rows_read: int) -> None:
+    def on_batch(rows_read: int, errors: list[pipeline.RowError]) -> None:
+        ImportRowError.objects.bulk_create(
+            [error.as_model(job_id) for error in errors], batch_size=1000
+        )
         if not _touch(job_id, Status.VALIDATING, rows_processed=rows_read):
             raise _Stopped
 
     try:
-        result = pipeline.validate_file(job, on_batch=on_batch)
+        result = _validate(job, on_batch)
     except _Stopped:
         job.refresh_from_db()
         return job
@@ -129,24 +138,25 @@ def run_validation(*, job_id: int) -> ImportJob:
             failure_reason=_("Validation stopped on an unexpected error (%(error)s).")
             % {"error": type(error).__name__},
         )
-    job.to_create = result.to_create
-    job.to_update = result.to_update
-    job.to_close = result.to_close
-    job.unchanged_count = result.unchanged
-    job.error_count = result.error_rows
-    job.change_sample = result.sample
-    job.rows_processed = result.rows
+    notes = job.notes
+    if result.matched_by_document:
+        note = ngettext(
+            "%(count)s row without an Id updates the open account that has the same document.",
+            "%(count)s rows without an Id update the open account that has the same document.",
+            result.matched_by_document,
+        ) % {"count": result.matched_by_document}
+        notes = f"{notes}\n{note}" if notes else note
     updated = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATING).update(
         status=Status.READY_TO_CONFIRM,
-        to_create=job.to_create,
-        to_update=job.to_update,
-        to_close=job.to_close,
-        unchanged_count=job.unchanged_count,
-        error_count=job.error_count,
-        change_sample=job.change_sample,
-        rows_processed=job.rows_processed,
-        rows_total=job.rows_total,
-        notes=job.notes,
+        to_create=result.actions[Action.CREATE],
+        to_update=result.actions[Action.UPDATE],
+        to_close=result.actions[Action.CLOSE],
+        unchanged_count=result.actions[Action.UNCHANGED],
+        error_count=result.error_rows,
+        change_sample=result.sample,
+        rows_processed=result.rows,
+        rows_total=result.rows,
+        notes=notes,
         plan=job.plan.name,
         heartbeat_at=timezone.now(),
     )
@@ -154,6 +164,34 @@ def run_validation(*, job_id: int) -> ImportJob:
     if not updated:
         logger.info("Import #%s left validation while it ran (%s)", job_id, job.status)
     return job
+
+
+def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
+    """Read the stored file's format, record it on the job, run the pipeline over the file
+    and store the plan it writes beside the upload."""
+    storage, name = job.file.storage, job.file.name
+
+    def open_binary():
+        return storage.open(name, "rb")
+
+    file_format = reader.inspect_file(open_binary, size=job.file.size)
+    job.encoding = file_format.encoding
+    job.delimiter = file_format.delimiter
+    job.notes = "\n".join(file_format.notes)
+    job.rows_total = max(file_format.line_count - 1, 1)  # until the rows are counted
+    job.save(update_fields=["encoding", "delimiter", "notes", "rows_total"])
+    with tempfile.TemporaryFile("w+b") as plan_file:
+        result = pipeline.validate_file(
+            open_binary,
+            file_format,
+            plan_file=plan_file,
+            store_settings=StoreSettings.load(),
+            batch_size=pipeline.configured_batch_size(),
+            on_batch=on_batch,
+        )
+        plan_file.seek(0)
+        job.plan.save(f"job-{job.pk}-plan.csv", File(plan_file), save=False)
+    return result
 
 
 def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
@@ -177,7 +215,7 @@ def confirm_import_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
         job.confirmed_at = timezone.now()
         job.heartbeat_at = job.confirmed_at
         job.rows_processed = 0
-        job.rows_total = job.to_create + job.to_update + job.to_close
+        job.rows_to_apply = job.to_create + job.to_update + job.to_close
         job.save(
             update_fields=[
                 "status",
@@ -185,7 +223,7 @@ def confirm_import_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
                 "confirmed_at",
                 "heartbeat_at",
                 "rows_processed",
-                "rows_total",
+                "rows_to_apply",
             ]
         )
         if enqueue:
@@ -195,11 +233,20 @@ def confirm_import_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
 
 def run_apply(*, job_id: int) -> ImportJob:
     """Apply a confirmed job's plan in batches (the background step)."""
+    if not _touch(job_id, Status.IMPORTING):
+        return ImportJob.objects.get(pk=job_id)
+    fail_stale_jobs()  # a worker starting a task is the moment to notice one that died
     job = ImportJob.objects.get(pk=job_id)
-    if job.status != Status.IMPORTING:
-        return job
+    # Counts of batches a stopped worker already committed carry over to a retry.
+    result = pipeline.ApplyResult(
+        created=job.created_count,
+        updated=job.updated_count,
+        closed=job.closed_count,
+        conflicts=job.conflict_count,
+    )
 
-    def on_batch(rows_done: int, result: pipeline.ApplyResult) -> None:
+    def on_batch(rows_done: int, conflicts: list[pipeline.RowError]) -> None:
+        ImportRowError.objects.bulk_create([error.as_model(job_id) for error in conflicts])
         if not _touch(
             job_id,
             Status.IMPORTING,
@@ -212,7 +259,17 @@ def run_apply(*, job_id: int) -> ImportJob:
             raise _Stopped
 
     try:
-        result = pipeline.apply_plan(job, on_batch=on_batch)
+        with job.plan.storage.open(job.plan.name, "rb") as plan_file:
+            pipeline.apply_plan(
+                pipeline.read_plan(plan_file),
+                source=pipeline.ImportSource(
+                    job_id=job.pk, user_id=job.confirmed_by_id or job.created_by_id
+                ),
+                result=result,
+                rows_done=job.rows_processed,
+                batch_size=pipeline.configured_batch_size(),
+                on_batch=on_batch,
+            )
     except _Stopped:
         job.refresh_from_db()
         return job
@@ -231,7 +288,7 @@ def run_apply(*, job_id: int) -> ImportJob:
     return _finish(
         job,
         Status.COMPLETED_WITH_ERRORS if with_errors else Status.COMPLETED,
-        rows_processed=job.rows_total,
+        rows_processed=job.rows_to_apply,
         created_count=result.created,
         updated_count=result.updated,
         closed_count=result.closed,
@@ -276,35 +333,37 @@ def retry_import_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
 
 
 def fail_stale_jobs() -> int:
-    """Mark failed the jobs no worker has touched for a while, so none stays "running"."""
+    """Mark failed the jobs no worker has touched for a while, so none stays "running".
+
+    Run by a worker when it starts a task, and by ``manage.py fail_stale_imports`` (cron),
+    never by a page: a page view only reads."""
     limit = stale_after()
     cutoff = timezone.now() - limit
     minutes = int(limit.total_seconds() // 60)
     never_started = Q(status=Status.UPLOADED, created_at__lt=cutoff, heartbeat_at__isnull=True)
     silent = Q(status__in=ImportJob.IN_PROGRESS, heartbeat_at__lt=cutoff)
-    # Pages call this on every view and progress poll: a read first, so they do not queue
-    # for SQLite's write lock behind a worker's batch when (as nearly always) nothing is stale.
+    # A read first: as nearly always nothing is stale, and a write would queue for SQLite's
+    # write lock behind another worker's batch.
     if not ImportJob.objects.filter(never_started | silent).exists():
         return 0
-    waiting = ImportJob.objects.filter(never_started).update(
-        status=Status.FAILED,
-        finished_at=timezone.now(),
-        failure_reason=_(
+    reasons = {
+        never_started: _(
             "No background worker started this import within %(minutes)s minutes. Check that "
             "the worker (manage.py db_worker) is running, then retry."
-        )
-        % {"minutes": minutes},
-    )
-    stopped = ImportJob.objects.filter(silent).update(
-        status=Status.FAILED,
-        finished_at=timezone.now(),
-        failure_reason=_(
+        ),
+        silent: _(
             "The background worker stopped answering (no progress for %(minutes)s minutes). "
             "Retry the import; batches already applied are kept and not repeated."
+        ),
+    }
+    return sum(
+        ImportJob.objects.filter(condition).update(
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            failure_reason=reason % {"minutes": minutes},
         )
-        % {"minutes": minutes},
+        for condition, reason in reasons.items()
     )
-    return waiting + stopped
 
 
 def import_file(*, path: Path, user, confirm: bool) -> ImportJob:

@@ -1,4 +1,5 @@
-"""Import wizard, job pages and import history. Thin: the job's life is in services."""
+"""Import wizard, job pages and import history. Thin: the job's life is in services, and a
+page view only reads (stale jobs are failed by the worker and a command, not by polls)."""
 
 import csv
 
@@ -9,6 +10,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -84,7 +86,6 @@ def _job_context(request, job: ImportJob) -> dict:
 
 @permission_required(VIEW, raise_exception=True)
 def job_detail(request, pk: int):
-    services.fail_stale_jobs()
     job = get_object_or_404(
         ImportJob.objects.select_related("created_by", "confirmed_by", "identical_to"), pk=pk
     )
@@ -94,7 +95,6 @@ def job_detail(request, pk: int):
 @permission_required(VIEW, raise_exception=True)
 def job_progress(request, pk: int):
     """The progress card alone, polled by htmx while a worker is busy with the job."""
-    services.fail_stale_jobs()
     job = get_object_or_404(ImportJob, pk=pk)
     response = render(request, "imports/_importjob_progress.html", {"job": job})
     if not job.is_in_progress:
@@ -155,12 +155,15 @@ def error_report(request, pk: int):
         return workbook_response(report, filename, content_type=content_type)
     writer = csv.writer(_Echo(), delimiter=job.delimiter or ",")
     encoding = "cp1252" if job.encoding == "cp1252" else "utf-8"
+    # The rows are written after this view returns: in the language of the person asking.
+    language = translation.get_language()
 
     def lines():
         if encoding == "utf-8":
             yield "\ufeff".encode()  # so Excel shows accents
-        for row in pipeline.error_report_rows(job):
-            yield writer.writerow(row).encode(encoding, errors="replace")
+        with translation.override(language):
+            for row in pipeline.error_report_rows(job):
+                yield writer.writerow(row).encode(encoding, errors="replace")
 
     filename = f"import-{job.pk}-errors.csv"
     return StreamingHttpResponse(
@@ -179,7 +182,6 @@ class ImportJobListView(PermissionRequiredMixin, ListView):
     template_name = "imports/importjob_list.html"
 
     def get_queryset(self):
-        services.fail_stale_jobs()
         jobs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
         status = self.request.GET.get("status", "")
         if status in ImportJob.Status.values:

@@ -112,55 +112,40 @@ TOLERANCE_TOO_LARGE = OpenApiExample(
     response_only=True,
     status_codes=["400"],
 )
-UNAUTHORIZED = OpenApiExample(
+
+
+def error_example(name: str, code: str, message: str, status: str) -> OpenApiExample:
+    """An error answer with no field details: `{"code", "message"}`."""
+    return OpenApiExample(
+        name, value={"code": code, "message": message}, response_only=True, status_codes=[status]
+    )
+
+
+UNAUTHORIZED = error_example(
     "No credentials",
-    value={
-        "code": "unauthorized",
-        "message": "Authentication required: send the X-VTEX-API-AppKey and "
-        "X-VTEX-API-AppToken headers (or call from a logged-in session).",
-    },
-    response_only=True,
-    status_codes=["401"],
+    "unauthorized",
+    "Authentication required: send the X-VTEX-API-AppKey and X-VTEX-API-AppToken headers (or "
+    "call from a logged-in session).",
+    "401",
 )
-FORBIDDEN = OpenApiExample(
-    "Missing scope",
-    value={
-        "code": "forbidden",
-        "message": 'Missing permission: Edit credit limits (scope "credit").',
-    },
-    response_only=True,
-    status_codes=["403"],
+FORBIDDEN = error_example(
+    "Missing scope", "forbidden", 'Missing permission: Edit credit limits (scope "credit").', "403"
 )
-NOT_FOUND = OpenApiExample(
-    "Unknown account",
-    value={"code": "account_not_found", "message": "No account with this id."},
-    response_only=True,
-    status_codes=["404"],
+NOT_FOUND = error_example("Unknown account", "account_not_found", "No account with this id.", "404")
+ACCOUNT_CLOSED = error_example(
+    "Closed account", "account_closed", "A closed account cannot be changed.", "409"
 )
-ACCOUNT_CLOSED = OpenApiExample(
-    "Closed account",
-    value={"code": "account_closed", "message": "A closed account cannot be changed."},
-    response_only=True,
-    status_codes=["409"],
-)
-HOLDER_EXISTS = OpenApiExample(
+HOLDER_EXISTS = error_example(
     "Holder already there",
-    value={
-        "code": "holder_exists",
-        "message": "dependent@example.com is already a holder of this account.",
-    },
-    response_only=True,
-    status_codes=["409"],
+    "holder_exists",
+    "dependent@example.com is already a holder of this account.",
+    "409",
 )
-STALE = OpenApiExample(
+STALE = error_example(
     "Changed since If-Match",
-    value={
-        "code": "stale_version",
-        "message": "Changed by ana on Dec. 2, 2026, 2:02 p.m. through CSV import (Import #12 "
-        "row 57) since you last saw it: nothing was saved, so that change is kept. Check the "
-        "account and save again if your values are still right. Credit limit is now "
-        "2,000.00 (yours: 1,500.00).",
-    },
-    response_only=True,
-    status_codes=["412"],
+    "stale_version",
+    "Changed by ana on Dec. 2, 2026, 2:02 p.m. through CSV import (Import #12 row 57) since you "
+    "last saw it: nothing was saved, so that change is kept. Check the account and save again "
+    "if your values are still right. Credit limit is now 2,000.00 (yours: 1,500.00).",
+    "412",
 )

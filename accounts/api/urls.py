@@ -4,31 +4,19 @@ from django.urls import re_path
 
 from . import views
 
-ACCOUNT_ID = r"(?P<account_id>[^/]+)"
+ACCOUNT = r"^accounts/(?P<account_id>[^/]+)"
+# Each path, as a regular expression without its (optional) trailing slash: view, name.
+ROUTES = {
+    r"^accounts": (views.AccountCollectionView, "accounts"),
+    ACCOUNT: (views.AccountView, "account"),
+    rf"{ACCOUNT}/creditlimit": (views.CreditLimitView, "account-credit-limit"),
+    rf"{ACCOUNT}/tolerance": (views.ToleranceView, "account-tolerance"),
+    rf"{ACCOUNT}/holders": (views.HolderCollectionView, "account-holders"),
+    rf"{ACCOUNT}/holders/(?P<holder_id>[^/]+)": (views.HolderView, "account-holder"),
+}
 
 urlpatterns = [
-    re_path(r"^accounts/?$", views.AccountCollectionView.as_view(), name="accounts"),
-    re_path(rf"^accounts/{ACCOUNT_ID}/?$", views.AccountView.as_view(), name="account"),
-    re_path(
-        rf"^accounts/{ACCOUNT_ID}/creditlimit/?$",
-        views.CreditLimitView.as_view(),
-        name="account-credit-limit",
-    ),
-    re_path(
-        rf"^accounts/{ACCOUNT_ID}/tolerance/?$",
-        views.ToleranceView.as_view(),
-        name="account-tolerance",
-    ),
-    re_path(
-        rf"^accounts/{ACCOUNT_ID}/holders/?$",
-        views.HolderCollectionView.as_view(),
-        name="account-holders",
-    ),
-    re_path(
-        rf"^accounts/{ACCOUNT_ID}/holders/(?P<holder_id>[^/]+)/?$",
-        views.HolderView.as_view(),
-        name="account-holder",
-    ),
+    *(re_path(rf"{path}/?$", view.as_view(), name=name) for path, (view, name) in ROUTES.items()),
     re_path(r"^(?P<path>.*)$", views.unknown_endpoint),
 ]
 

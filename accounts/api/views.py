@@ -48,14 +48,31 @@ IF_MATCH_PARAMETER = OpenApiParameter(
     "account changed since, nothing is written and the answer is 412. Without it the last "
     "write wins, as in VTEX.",
 )
+def error_response(description: str, *error_examples) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description, list(error_examples))
+
+
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, "Invalid input", examples=[examples.INVALID_INPUT]),
-    401: OpenApiResponse(ErrorSerializer, "No or wrong credentials", [examples.UNAUTHORIZED]),
-    403: OpenApiResponse(ErrorSerializer, "Missing permission", [examples.FORBIDDEN]),
+    400: error_response("Invalid input", examples.INVALID_INPUT),
+    401: error_response("No or wrong credentials", examples.UNAUTHORIZED),
+    403: error_response("Missing permission", examples.FORBIDDEN),
 }
-NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, "No such account", [examples.NOT_FOUND])}
-CLOSED = {409: OpenApiResponse(ErrorSerializer, "Closed account", [examples.ACCOUNT_CLOSED])}
-STALE = {412: OpenApiResponse(ErrorSerializer, "Changed since If-Match", [examples.STALE])}
+NOT_FOUND = {404: error_response("No such account", examples.NOT_FOUND)}
+CLOSED = {409: error_response("Closed account", examples.ACCOUNT_CLOSED)}
+STALE = {412: error_response("Changed since If-Match", examples.STALE)}
+ALREADY_OPEN = {409: error_response("Already open", examples.ALREADY_OPEN)}
+CLOSED_OR_ALREADY_OPEN = {
+    409: error_response(
+        "Closed account, or another open account has this e-mail/document",
+        examples.ACCOUNT_CLOSED,
+        examples.ALREADY_OPEN,
+    )
+}
+CLOSED_OR_HOLDER_THERE = {
+    409: error_response(
+        "Closed account or holder already there", examples.ACCOUNT_CLOSED, examples.HOLDER_EXISTS
+    )
+}
 # If-Match takes the ETag of an account response: its version, quoted.
 _ENTITY_TAG = re.compile(r'"(\d{1,10})"')
 
@@ -142,11 +159,7 @@ class AccountCollectionView(CreditControlView):
         "UUID when that id is taken (e.g. by a closed account) or there is no document. "
         "`creditLimit` defaults to the store's default credit value.",
         request=OpenAccountSerializer,
-        responses={
-            200: AccountSerializer,
-            **ERRORS,
-            409: OpenApiResponse(ErrorSerializer, "Already open", [examples.ALREADY_OPEN]),
-        },
+        responses={200: AccountSerializer, **ERRORS, **ALREADY_OPEN},
         examples=[examples.OPEN_REQUEST, examples.ACCOUNT],
         tags=["Accounts"],
     )
@@ -182,16 +195,7 @@ class AccountView(CreditControlView):
         "`creditLimit` or `tolerance` of an existing account also needs the `credit` scope.",
         parameters=[ACCOUNT_ID_PARAMETER, IF_MATCH_PARAMETER],
         request=OpenOrChangeAccountSerializer,
-        responses={
-            200: AccountSerializer,
-            **ERRORS,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                "Closed account, or another open account has this e-mail/document",
-                [examples.ACCOUNT_CLOSED, examples.ALREADY_OPEN],
-            ),
-            **STALE,
-        },
+        responses={200: AccountSerializer, **ERRORS, **STALE, **CLOSED_OR_ALREADY_OPEN},
         examples=[examples.CHANGE_REQUEST, examples.ACCOUNT],
         tags=["Accounts"],
     )
@@ -305,16 +309,7 @@ class HolderCollectionView(CreditControlView):
         "account's credit.",
         parameters=[ACCOUNT_ID_PARAMETER],
         request=AddHolderSerializer,
-        responses={
-            200: HolderSerializer,
-            **ERRORS,
-            **NOT_FOUND,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                "Closed account or holder already there",
-                [examples.ACCOUNT_CLOSED, examples.HOLDER_EXISTS],
-            ),
-        },
+        responses={200: HolderSerializer, **ERRORS, **NOT_FOUND, **CLOSED_OR_HOLDER_THERE},
         examples=[examples.HOLDER_REQUEST, examples.HOLDER],
         tags=["Holders"],
     )
@@ -342,7 +337,7 @@ class HolderView(CreditControlView):
         responses={
             200: DeletedHolderSerializer,
             **ERRORS,
-            404: OpenApiResponse(ErrorSerializer, "No such account or holder"),
+            404: error_response("No such account or holder"),
         },
         examples=[examples.DELETED_HOLDER],
         tags=["Holders"],

@@ -1,8 +1,9 @@
 """The planner: every rule of an account change, applied once to a batch of proposals."""
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import compress
+from operator import ne
 
 from django.core.exceptions import ValidationError
 
@@ -12,6 +13,7 @@ from accounts.models import AccountStatus, DocumentType, StoreSettings, new_acco
 from accounts.problems import Problem
 
 from .conflicts import other_open_account, stale_version_problem
+from .reads import BatchReads, read_batch
 from .records import (
     WRITABLE_FIELDS,
     AccountValues,
@@ -28,7 +30,6 @@ from .seen_keys import SeenKeys
 # Distinct values whose rule outcome is remembered (document types, statuses, the store's
 # usual limits and tolerances repeat in every file); unique values cost nothing then.
 KNOWN_VALUES_LIMIT = 4096
-DOCUMENT_TYPES = tuple(DocumentType.values)
 NO_TOLERANCE = Decimal("0.0000")
 
 
@@ -58,17 +59,8 @@ class AccountChangePlanner:
             {proposal.account_id for proposal in batch if proposal.account_id}, lock=lock
         )
         cleaned = [self._clean(proposal, stored.get(proposal.account_id)) for proposal in batch]
-        open_by_document, open_by_email = self._open_accounts(batch, cleaned, stored)
-        batch_reads = _BatchReads(
-            stored=stored,
-            open_by_document=open_by_document,
-            open_ids_by_document={
-                key: account.account_id for key, account in open_by_document.items()
-            },
-            open_by_email=open_by_email,
-            taken_ids=self._taken_ids(batch, cleaned),
-        )
-        self.seen.prefetch(self._keys(cleaned, stored, open_by_document))
+        batch_reads = read_batch(batch, [values for values, _problems in cleaned], stored)
+        self.seen.prefetch(batch_reads.seen_keys([values for values, _problems in cleaned]))
         plan = BatchPlan()
         stale: list[tuple[list[Problem], StoredAccount, dict]] = []
         for proposal, (values, problems) in zip(batch, cleaned, strict=True):
@@ -96,42 +88,48 @@ class AccountChangePlanner:
         raw = proposal.values
         stored = existing.values if existing is not None else None
         style = proposal.number_style
+        known = self._known
         cleaned: dict = {}
         problems: list[Problem] = []
-
-        def run(field: str, rule: Callable, *args, **kwargs) -> bool:
-            try:
-                cleaned[field] = rule(*args, **kwargs)
-            except ValidationError as error:
-                problems.append(Problem.from_error(error, field))
-                return False
-            return True
-
         if "email" in raw:
             email = raw["email"]
             if stored is not None and email == stored.email:
                 cleaned["email"] = email
             else:
-                run("email", rules.clean_email, email)
+                try:
+                    cleaned["email"] = rules.clean_email(email)
+                except ValidationError as error:
+                    problems.append(Problem.from_error(error, "email"))
         document_type = stored.document_type if stored is not None else DocumentType.CPF
-        type_refused = False
         if raw.get("document_type") not in (None, ""):
-            if run("document_type", self._known, rules.clean_document_type, raw["document_type"]):
-                document_type = cleaned["document_type"]
+            try:
+                document_type = known(rules.clean_document_type, raw["document_type"])
+            except ValidationError as error:
+                problems.append(Problem.from_error(error, "document_type"))
+                document_type = None  # the document cannot be checked without its type
             else:
-                type_refused = True
-        if "document" in raw and not type_refused:
+                cleaned["document_type"] = document_type
+        if "document" in raw and document_type is not None:
             document = raw["document"]
             if stored is not None and _is_stored_document(document, document_type, stored):
                 cleaned["document"] = stored.document
             else:
-                run("document", rules.clean_document, document_type, document, required=False)
-        if "credit_limit" in raw:
-            run("credit_limit", self._known, rules.clean_credit_limit, raw["credit_limit"], style)
-        if "tolerance" in raw:
-            run("tolerance", self._known, rules.clean_tolerance, raw["tolerance"], style)
-        if "status" in raw:
-            run("status", self._known, rules.clean_status, raw["status"])
+                try:
+                    cleaned["document"] = rules.clean_document(
+                        document_type, document, required=False
+                    )
+                except ValidationError as error:
+                    problems.append(Problem.from_error(error, "document"))
+        for field, rule, style_or_none in (
+            ("credit_limit", rules.clean_credit_limit, style),
+            ("tolerance", rules.clean_tolerance, style),
+            ("status", rules.clean_status, None),
+        ):
+            if field in raw:
+                try:
+                    cleaned[field] = known(rule, raw[field], style_or_none)
+                except ValidationError as error:
+                    problems.append(Problem.from_error(error, field))
         return cleaned, problems
 
     def _known(self, rule: Callable, raw: object, style: rules.NumberStyle | None = None):
@@ -156,7 +154,7 @@ class AccountChangePlanner:
         proposal: ProposedChange,
         values: dict,
         problems: list[Problem],
-        reads: "_BatchReads",
+        reads: BatchReads,
         stale: list,
     ) -> PlannedChange | None:
         """The planned change, or None with ``problems`` saying why not."""
@@ -172,7 +170,7 @@ class AccountChangePlanner:
             return None
         if existing is None:
             before = None
-            account_id, after = self._new_account(proposal, values, problems, reads.taken_ids)
+            account_id, after = self._new_account(proposal, values, problems, reads)
         else:
             before = existing.values
             account_id, after = existing.account_id, self._changed_account(values, before, problems)
@@ -188,14 +186,12 @@ class AccountChangePlanner:
             return None
         if problems:
             return None
-        self._check_duplicates(proposal, after, account_id, existing is not None, reads, problems)
+        self._check_duplicates(proposal, after, before, account_id, reads, problems)
         if problems:
             return None
         if before is None:
             return PlannedChange(proposal.reference, Action.CREATE, account_id, after)
-        changed = tuple(
-            name for name in WRITABLE_FIELDS if getattr(after, name) != getattr(before, name)
-        )
+        changed = tuple(compress(WRITABLE_FIELDS, map(ne, after, before)))
         if not changed:
             action = Action.UNCHANGED
         elif before.status == AccountStatus.OPEN and after.status == AccountStatus.CLOSED:
@@ -214,11 +210,7 @@ class AccountChangePlanner:
         )
 
     def _new_account(
-        self,
-        proposal: ProposedChange,
-        values: dict,
-        problems: list[Problem],
-        taken_ids: set[str],
+        self, proposal: ProposedChange, values: dict, problems: list[Problem], reads: BatchReads
     ) -> tuple[str, AccountValues]:
         """A new account: e-mail always, a document except through the API (VTEX accepts
         accounts without one), the store's defaults for what is left out."""
@@ -234,7 +226,7 @@ class AccountChangePlanner:
         document_type = values.get("document_type", DocumentType.CPF)
         document = values.get("document", "")
         if proposal.id_from_document:
-            account_id = _document_id(document_type, document, taken_ids)
+            account_id = reads.document_id(document_type, document)
         after = AccountValues(
             values.get("email", ""),
             document_type,
@@ -277,12 +269,12 @@ class AccountChangePlanner:
                     after.tolerance,
                     after.status,
                 )
-        try:
-            rules.check_status_change(before.status, after.status)
-        except ValidationError as error:
-            problems.append(Problem.from_error(error, "status"))
-        else:
-            if before.status == AccountStatus.CLOSED and after != before:
+        if before.status == AccountStatus.CLOSED and after != before:
+            try:
+                rules.check_status_change(before.status, after.status)
+            except ValidationError as error:
+                problems.append(Problem.from_error(error, "status"))
+            else:
                 problems.append(Problem("account_closed"))
         return after
 
@@ -302,35 +294,45 @@ class AccountChangePlanner:
         self,
         proposal: ProposedChange,
         after: AccountValues,
+        before: AccountValues | None,
         account_id: str,
-        is_update: bool,
-        reads: "_BatchReads",
+        reads: BatchReads,
         problems: list[Problem],
     ) -> None:
         """The same account twice in a file; two open accounts with one e-mail or document,
-        in the file or in the database."""
+        in the file or in the database. An unchanged e-mail or document of an open account is
+        its own: the database's unique indexes say no other open account holds it."""
         reference = proposal.reference
         seen = self.seen
-        if is_update:
-            account_key = "a:" + account_id
-            first = seen.first_row(account_key)
+        if before is not None:
+            first = seen.first_or_add("a:" + account_id, reference)
             if first:
                 column = "id" if proposal.account_id else "document"
                 problems.append(Problem("account_twice_in_file", column, {"first": first}))
                 return
-            seen.add(account_key, reference)
         if after.status != AccountStatus.OPEN:
             return
-        keys = (
-            ("document", f"d:{after.document_type}:{after.document}" if after.document else ""),
-            ("email", "e:" + after.email),
+        document_changed = (
+            before is None
+            or after.document != before.document
+            or after.document_type != before.document_type
         )
-        for field, key in keys:
+        keys = (
+            (
+                "document",
+                f"d:{after.document_type}:{after.document}" if after.document else "",
+                document_changed,
+            ),
+            ("email", "e:" + after.email, before is None or after.email != before.email),
+        )
+        for field, key, changed in keys:
             if not key:
                 continue
-            first = seen.first_row(key)
+            first = seen.first_row(key) if changed else seen.first_or_add(key, reference)
             if first:
                 problems.append(Problem(f"{field}_twice_in_file", field, {"first": first}))
+                continue
+            if not changed:
                 continue
             problem = other_open_account(
                 after,
@@ -344,97 +346,9 @@ class AccountChangePlanner:
             else:
                 seen.add(key, reference)
 
-    # --- Batch reads ------------------------------------------------------------------------
-
-    def _open_accounts(
-        self,
-        batch: Sequence[ProposedChange],
-        cleaned: list[tuple[dict, list[Problem]]],
-        stored: Mapping[str, StoredAccount],
-    ) -> tuple[dict[tuple[str, str], StoredAccount], dict[str, str]]:
-        """Open accounts that could collide with the batch, by document and by e-mail.
-
-        Only new accounts, and changes of an e-mail, a document or its type, can collide:
-        updating 100,000 limits looks nothing up here.
-        """
-        documents: set[str] = set()
-        emails: set[str] = set()
-        for proposal, (values, _problems) in zip(batch, cleaned, strict=True):
-            old = stored.get(proposal.account_id)
-            old_values = old.values if old is not None else None
-            document = values.get("document")
-            if document and (old_values is None or document != old_values.document):
-                documents.add(document)
-            elif (
-                old_values is not None
-                and old_values.document
-                and values.get("document_type", old_values.document_type)
-                != old_values.document_type
-            ):
-                documents.add(old_values.document)
-            email = values.get("email")
-            if email and (old_values is None or email != old_values.email):
-                emails.add(email)
-        return (
-            selectors.open_accounts_by_document(documents),
-            selectors.open_account_ids_by_email(emails),
-        )
-
-    def _taken_ids(
-        self, batch: Sequence[ProposedChange], cleaned: list[tuple[dict, list[Problem]]]
-    ) -> set[str]:
-        """Of the ids `{document}_{documentType}` the batch would like, those in use."""
-        wanted = {
-            _document_id(values.get("document_type", DocumentType.CPF), values["document"], set())
-            for proposal, (values, _problems) in zip(batch, cleaned, strict=True)
-            if proposal.id_from_document and values.get("document")
-        }
-        return selectors.existing_account_ids(wanted - {""})
-
-    def _keys(
-        self,
-        cleaned: list[tuple[dict, list[Problem]]],
-        stored: Mapping[str, StoredAccount],
-        open_by_document: Mapping[tuple[str, str], StoredAccount],
-    ) -> Iterator[str]:
-        """Every key ``_check_duplicates`` may ask ``seen`` about for this batch."""
-        for values, _problems in cleaned:
-            if values.get("document"):
-                for document_type in DOCUMENT_TYPES:
-                    yield f"d:{document_type}:{values['document']}"
-                    if match := open_by_document.get((document_type, values["document"])):
-                        yield "a:" + match.account_id
-                        yield "e:" + match.values.email
-            if values.get("email"):
-                yield "e:" + values["email"]
-        for account in stored.values():
-            yield "a:" + account.account_id
-            yield "e:" + account.values.email
-            for document_type in DOCUMENT_TYPES:
-                yield f"d:{document_type}:{account.values.document}"
-
-
-@dataclass(frozen=True, slots=True)
-class _BatchReads:
-    """What the planner read for one batch, passed to each decision."""
-
-    stored: Mapping[str, StoredAccount]
-    open_by_document: Mapping[tuple[str, str], StoredAccount]
-    open_ids_by_document: Mapping[tuple[str, str], str]
-    open_by_email: Mapping[str, str]
-    taken_ids: set[str]
-
 
 def _is_stored_document(raw: object, document_type: str, stored: AccountValues) -> bool:
     """The value is the account's own document, bare or with the mask the export uses."""
     return document_type == stored.document_type and (
         raw == stored.document or raw == rules.format_document(document_type, stored.document)
     )
-
-
-def _document_id(document_type: str, document: str, taken_ids: set[str]) -> str:
-    """VTEX's id for an account opened by POST, or "" (a UUID then) when it is unusable."""
-    account_id = f"{document}_{document_type}" if document else ""
-    if not rules.ACCOUNT_ID_PATTERN.fullmatch(account_id) or account_id in taken_ids:
-        return ""
-    return account_id

@@ -1,9 +1,14 @@
-"""The values the planner takes and gives: a proposed change, an account's values, a plan."""
+"""The values the planner takes and gives: a proposed change, an account's values, a plan.
+
+The records made once per row of an import are named tuples: immutable like frozen
+dataclasses, and several times cheaper to build, which a 100,000-row file notices.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from accounts.problems import Problem
 from accounts.rules import NumberStyle
@@ -43,8 +48,7 @@ class Action(StrEnum):
     UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True, slots=True)
-class ProposedChange:
+class ProposedChange(NamedTuple):
     """What someone asks to change, as they typed or sent it.
 
     ``values`` holds raw values (text from a form or a file, JSON values from the API) keyed
@@ -64,8 +68,7 @@ class ProposedChange:
     id_from_document: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class AccountValues:
+class AccountValues(NamedTuple):
     """The writable values of one account, cleaned by the rules."""
 
     email: str
@@ -76,8 +79,7 @@ class AccountValues:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
-class StoredAccount:
+class StoredAccount(NamedTuple):
     """An account as the planner read it: its values and the version they carry."""
 
     account_id: str
@@ -85,8 +87,7 @@ class StoredAccount:
     version: int
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedChange:
+class PlannedChange(NamedTuple):
     """An accepted change: what it does, to which account, from which values to which."""
 
     reference: int

@@ -46,6 +46,13 @@ class SeenKeys:
         if self.first_row(key) is None:
             self._batch_new[key] = row_number
 
+    def first_or_add(self, key: str, row_number: int) -> int | None:
+        """The first row of ``key``, or None after recording ``row_number`` as its first."""
+        first = self._batch_new.get(key) or self._batch_known.get(key)
+        if first is None:
+            self._batch_new[key] = row_number
+        return first
+
     def end_batch(self) -> None:
         if self._disk is None:
             self._memory.update(self._batch_new)

@@ -5,7 +5,6 @@ with the account locked and written in the same transaction, so two requests nev
 an update and a stale form (``based_on_version``) never overwrites a newer change.
 """
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -65,7 +64,7 @@ def save_change(proposal: ProposedChange, *, source: ChangeSource) -> SavedChang
             if not proposal.id_from_document:
                 raise
             # The id `{document}_{documentType}` was taken a moment ago: a UUID then.
-            proposal = dataclasses.replace(proposal, id_from_document=False)
+            proposal = proposal._replace(id_from_document=False)
             return save_change(proposal, source=source)
         return SavedChange(Account.objects.get(pk=change.account_id), change)
 

@@ -55,15 +55,11 @@ def write_planned_changes(
     snapshot = fields + [quote(name) for name in fixed]
     history = _columns(historical, ["history_date", "history_type", "history_user"])
     history += _columns(historical, ["history_channel", "history_source"])
+    # id, the values after (in WRITABLE_FIELDS order), history type and source.
     rows = [
         (
             change.account_id,
-            change.after.email,
-            change.after.document_type,
-            change.after.document,
-            change.after.credit_limit,
-            change.after.tolerance,
-            change.after.status,
+            *change.after,
             HISTORY_TYPES[change.action],
             history_source(change)[:200],
         )

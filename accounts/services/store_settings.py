@@ -6,27 +6,27 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts import rules
+from accounts import rules, store_rules
 from accounts.models import StoreSettings
 
 # Each store setting and the rule that reads it; fields not given keep their value.
 STORE_SETTING_RULES = {
-    "currency_code": rules.clean_currency_code,
+    "currency_code": store_rules.clean_currency_code,
     "default_credit_limit": rules.clean_credit_limit,
     "tolerance_enabled": bool,
     "postponement_enabled": bool,
-    "invoice_postponement_limit": rules.clean_day_count,
-    "max_postponement_days": rules.clean_day_count,
-    "daily_interest_rate": rules.clean_rate,
-    "tax_rate": rules.clean_rate,
-    "max_pre_authorization_growth_rate": rules.clean_rate,
+    "invoice_postponement_limit": store_rules.clean_day_count,
+    "max_postponement_days": store_rules.clean_day_count,
+    "daily_interest_rate": store_rules.clean_rate,
+    "tax_rate": store_rules.clean_rate,
+    "max_pre_authorization_growth_rate": store_rules.clean_rate,
     "automatic_account_creation_enabled": bool,
     "my_credits_enabled": bool,
-    "reminders_before_due": rules.clean_reminders,
-    "reminders_after_due": rules.clean_reminders,
+    "reminders_before_due": store_rules.clean_reminders,
+    "reminders_after_due": store_rules.clean_reminders,
 }
 # The settings that are amounts, read in the number style of the channel that sends them.
-AMOUNT_RULES = {rules.clean_credit_limit, rules.clean_rate}
+AMOUNT_RULES = {rules.clean_credit_limit, store_rules.clean_rate}
 
 
 def update_store_settings(

@@ -1,20 +1,22 @@
-"""The error report: the failing rows as uploaded, with an Errors column."""
+"""The error report: the failing rows as uploaded, with an Errors column in the reader's
+language."""
 
 from collections.abc import Iterator
 
 from .. import columns, reader
+from ..messages import render_row_message
 from ..models import ImportJob
 
 
 def failing_rows(job: ImportJob) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
     """The file's header (with no errors), then each failing row as uploaded with its errors
-    as (column, message); a previous report's Errors column left out.
+    as (column, message in the active language); a previous report's Errors column left out.
 
     Streams the stored file and the job's errors (both in row order) side by side, so a
     report of a million rows costs no more memory than one of ten.
     """
     errors = job.row_errors.order_by("row_number", "id").values_list(
-        "row_number", "column", "message"
+        "row_number", "column", "code", "params", "fallback_message"
     )
     pending = iter(errors.iterator(chunk_size=2000))
     next_error = next(pending, None)
@@ -36,7 +38,9 @@ def failing_rows(job: ImportJob) -> Iterator[tuple[list[str], list[tuple[str, st
             row_errors = []
             while next_error is not None and next_error[0] <= row_number:
                 if next_error[0] == row_number:
-                    row_errors.append((next_error[1], next_error[2]))
+                    _row, column, code, params, fallback = next_error
+                    message = render_row_message(code, params, fallback=fallback)
+                    row_errors.append((column, message))
                 next_error = next(pending, None)
             if row_errors:
                 kept_cells = [cells[position] if position < len(cells) else "" for position in kept]

@@ -57,9 +57,11 @@ def confirm(manager, django_capture_on_commit_callbacks):
 
 
 def row_errors(job: ImportJob) -> list[tuple[int, str, str]]:
-    return list(
-        job.row_errors.order_by("row_number", "id").values_list("row_number", "column", "message")
-    )
+    """(row, column, message in the active language) of each row error, in row order."""
+    return [
+        (error.row_number, error.column, error.message)
+        for error in job.row_errors.order_by("row_number", "id")
+    ]
 
 
 def recreate_staff_groups() -> None:

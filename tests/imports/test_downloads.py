@@ -72,7 +72,7 @@ def test_example_file_imports_as_new_accounts_without_errors(viewer_client, mana
 
     job = services.import_file(path=path, user=manager, confirm=True)
 
-    assert list(job.row_errors.values_list("row_number", "message")) == []
+    assert list(job.row_errors.values_list("row_number", "code")) == []
     assert (job.status, job.created_count) == (ImportJob.Status.COMPLETED, 5)
     account = Account.objects.get(email="financeiro@atacado-horizonte.example.com")
     assert (account.document_type, account.document) == ("CNPJ", "12ABC34501DE35")
@@ -268,7 +268,7 @@ def test_exported_file_imports_back_with_every_row_unchanged(manager_client, man
     job = import_back(manager_client, manager, tmp_path)
 
     assert job.file_error == ""
-    assert list(job.row_errors.values_list("row_number", "message")) == []
+    assert list(job.row_errors.values_list("row_number", "code")) == []
     assert job.status == ImportJob.Status.READY_TO_CONFIRM
     assert (job.to_create, job.to_update, job.to_close, job.unchanged_count) == (0, 0, 0, 5)
 

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Account
 from imports.models import ImportJob
 from tests.factories import valid_cpf
-from tests.imports.conftest import HEADER, csv_bytes
+from tests.imports.conftest import HEADER, csv_bytes, row_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_semicolon_file_from_excel_is_read_with_decimal_commas(upload, confirm):
     assert job.encoding == "cp1252"
     assert "Semicolon-separated file" in job.notes
     assert "Windows-1252" in job.notes
-    assert list(job.row_errors.values_list("message", flat=True)) == [
+    assert [message for _row, _column, message in row_errors(job)] == [
         "“joão@example.com” is not a valid e-mail address."
     ]
     confirm(job)
@@ -130,9 +130,7 @@ def test_crlf_file_with_quoted_line_break_keeps_spreadsheet_row_numbers(upload):
         b"not-an-email,52998224725,CPF\r\n"
     )
     job = upload(content)
-    assert list(job.row_errors.values_list("row_number", "column", "message")) == [
-        (3, "Email", "“not-an-email” is not a valid e-mail address.")
-    ]
+    assert row_errors(job) == [(3, "Email", "“not-an-email” is not a valid e-mail address.")]
 
 
 def test_file_without_its_header_row_is_told_to_add_it(upload):

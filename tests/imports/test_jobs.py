@@ -87,8 +87,10 @@ def test_change_after_preview_is_a_conflict_not_overwritten(upload, confirm, vie
     assert other.credit_limit == Decimal("400.00")
     [(row, column, message)] = row_errors(job)
     assert (row, column) == (2, "")
-    assert message.startswith(f"Account {account.pk} was changed after the preview (last change ")
-    assert "by viewer, Web form); this row was not applied" in message
+    assert message.startswith("Changed by viewer on ")
+    assert "through Web form since you last saw it: nothing was saved" in message
+    assert message.endswith("Credit limit is now 999.00 (yours: 300.00).")
+    assert job.row_errors.get().value == account.pk
 
 
 def test_account_opened_after_preview_with_the_same_email_is_a_conflict(upload, confirm):
@@ -96,10 +98,11 @@ def test_account_opened_after_preview_with_the_same_email_is_a_conflict(upload, 
     AccountFactory(email="new1@example.com")
     job = confirm(job)
     assert (job.created_count, job.conflict_count) == (1, 1)
-    [(row, _column, message)] = row_errors(job)
-    assert row == 3
-    assert "An open account with this e-mail already exists" in message
-    assert "It was opened after the preview; this row was not applied." in message
+    # Found at apply time, it reads as it would have in the preview.
+    [(row, column, message)] = row_errors(job)
+    opened = Account.objects.get(email="new1@example.com")
+    assert (row, column) == (3, "Email")
+    assert message == f"An open account with this e-mail already exists (account {opened.pk})."
 
 
 def test_reuploading_the_same_file_is_harmless(upload, confirm):
@@ -131,11 +134,11 @@ def test_worker_that_dies_while_applying_leaves_a_failed_job_that_retry_finishes
     real_write = apply_stage._write
     calls = []
 
-    def dying_write(job, batch, user_id):
+    def dying_write(batch, source):
         calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        real_write(job, batch, user_id)
+        real_write(batch, source)
 
     with mock.patch.object(apply_stage, "_write", dying_write):
         job = confirm(job)

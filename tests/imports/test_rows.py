@@ -168,7 +168,7 @@ def test_duplicates_of_existing_open_accounts_use_the_forms_messages(upload):
     # The second row has no Id but the document of an open account: it updates that account.
     assert (job.to_create, job.to_update) == (0, 1)
     assert job.change_sample[0]["matched_by_document"] is True
-    assert "1 rows without an Id update the open account" in job.notes
+    assert "1 row without an Id updates the open account that has the same document." in job.notes
 
 
 def test_blank_cells_leave_fields_unchanged_and_unchanged_rows_are_counted(upload, confirm):

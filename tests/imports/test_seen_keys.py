@@ -5,8 +5,8 @@ from functools import partial
 
 import pytest
 
+from accounts.changes import planner
 from accounts.changes.seen_keys import SeenKeys
-from imports.pipeline import validate
 from tests.factories import AccountFactory, valid_cpf
 from tests.imports.conftest import csv_bytes, row_errors
 
@@ -29,7 +29,7 @@ def test_keys_spill_to_disk_and_still_name_the_first_row():
 @pytest.mark.django_db
 def test_duplicates_across_batches_are_found_once_keys_live_on_disk(upload, settings, monkeypatch):
     settings.IMPORT_BATCH_SIZE = 2
-    monkeypatch.setattr(validate, "SeenKeys", partial(SeenKeys, memory_limit=3))
+    monkeypatch.setattr(planner, "SeenKeys", partial(SeenKeys, memory_limit=3))
     account = AccountFactory()
     rows = [
         [account.pk, "", "", "", "100", "", ""],

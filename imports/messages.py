@@ -1,0 +1,46 @@
+"""The messages of the import's own row problems, beside the planner's (accounts.problems)."""
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.problems import MESSAGES, Message, render_message
+
+IMPORT_MESSAGES: Mapping[str, Message] = {
+    "too_many_cells": Message(
+        _(
+            "This row has more cells than the header has columns: a value probably contains "
+            "the file's delimiter; put that value in double quotes."
+        )
+    ),
+    # A spreadsheet's cells (imports.spreadsheets.cells).
+    "formula_without_value": Message(
+        _(
+            "This cell holds a formula whose result was not saved with the file. Open the "
+            "file in Excel or LibreOffice and save it again, or type the value itself."
+        )
+    ),
+    "spreadsheet_error_value": Message(
+        _("The cell shows the spreadsheet error %(error)s: fix the formula or type the value.")
+    ),
+    "document_typed_as_number": Message(
+        _(
+            "This document was typed as a number, so the spreadsheet may have changed it "
+            "(dropped its leading zeros or rounded its digits). Format the Document column "
+            "as text and type the document again."
+        )
+    ),
+    "row_not_applied": Message(
+        _(
+            "The database refused this row when it was applied (another change at the same "
+            "moment, or a value it cannot hold); the other rows were applied. Check the "
+            "account, then upload the row again."
+        )
+    ),
+}
+ROW_MESSAGES: Mapping[str, Message] = {**MESSAGES, **IMPORT_MESSAGES}
+
+
+def render_row_message(code: str, params: Mapping[str, object], *, fallback: str = "") -> str:
+    """A row problem's message in the active language (the planner's codes included)."""
+    return render_message(code, params, fallback=fallback, messages=ROW_MESSAGES)

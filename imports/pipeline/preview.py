@@ -1,0 +1,69 @@
+"""The preview: what a file will do, counted, with a sample of the changes staff check."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from accounts.changes import WRITABLE_FIELDS, Action, BatchPlan, PlannedChange
+
+from .meaning import template_column
+
+SAMPLE_SIZE = 25
+
+
+@dataclass
+class ValidationResult:
+    """Counts and a sample of one file's preview, returned to imports.services."""
+
+    rows: int = 0
+    error_rows: int = 0
+    # Accepted rows by what they do: create, update, close, unchanged.
+    actions: Counter[Action] = field(default_factory=Counter)
+    matched_by_document: int = 0
+    sample: list[dict] = field(default_factory=list)
+
+    def count(self, plan: BatchPlan, *, rows: int, error_rows: int) -> None:
+        self.rows += rows
+        self.error_rows += error_rows
+        actions = self.actions
+        for change in plan.accepted:
+            action = change.action
+            actions[action] += 1
+            if change.matched_by_document:
+                self.matched_by_document += 1
+            if action != Action.UNCHANGED and self._samples(action):
+                self.sample.append(sample_entry(change))
+
+    def _samples(self, action: Action) -> bool:
+        # Keep the first changes, and every closure up to twice the sample size: closing is
+        # irreversible, so staff must see which accounts a file closes.
+        if len(self.sample) < SAMPLE_SIZE:
+            return True
+        if action != Action.CLOSE:
+            return False
+        closures = sum(1 for entry in self.sample if entry["action"] == Action.CLOSE)
+        return closures < SAMPLE_SIZE
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def sample_entry(change: PlannedChange) -> dict:
+    """One change as the preview shows it: each changed column, old → new."""
+    before, after = change.before, change.after
+    return {
+        "row": change.reference,
+        "action": str(change.action),
+        "account_id": change.account_id,
+        "email": after.email,
+        "matched_by_document": change.matched_by_document,
+        "changes": [
+            [
+                template_column(name),
+                "" if before is None else _text(getattr(before, name)),
+                _text(getattr(after, name)),
+            ]
+            for name in WRITABLE_FIELDS
+            if name in change.changed_fields
+        ],
+    }
