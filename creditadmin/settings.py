@@ -226,14 +226,34 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "accounts.api.exceptions.vtex_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.api.negotiation.JsonContentNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "creditadmin Customer Credit API",
     "DESCRIPTION": (
-        "Account endpoints compatible with VTEX's Customer Credit API: point an integration "
-        "at this server and give it a key pair created under API keys. Send the pair in the "
-        "`X-VTEX-API-AppKey` and `X-VTEX-API-AppToken` headers. Errors are "
-        '`{"code", "message"}` JSON; a duplicate open account is code `1099`.'
+        "VTEX's Customer Credit API — accounts, holders, pre-authorizations, settlements, "
+        "refunds, invoices, statements, store configuration — at VTEX's paths and in its "
+        "shapes: point an integration at this server and give it a key pair created under API "
+        "keys, sent in the `X-VTEX-API-AppKey` and `X-VTEX-API-AppToken` headers. Scopes: "
+        "`read` reads; `write` opens, changes and closes accounts and holders; `credit` sets "
+        "credit limits and tolerances and moves money. Errors are "
+        '`{"code", "message"}` JSON with a fitting 4xx; a duplicate open account is `1099`.'
+        "\n\n**Where creditadmin differs from VTEX** (each operation says more):\n"
+        "- `PUT /accounts/{id}` leaves omitted fields as they are (VTEX erases them); a "
+        "closed account is never reopened; a tolerance above 1 is refused with a hint.\n"
+        "- Unknown request fields are ignored, as VTEX clients expect, and named in the "
+        "`X-Ignored-Fields` response header.\n"
+        "- Account search lists open accounts unless `status` asks otherwise; VTEX's status "
+        "words are read: Open/Opened/Paid → open, Closed/Cancelled → closed, All → both.\n"
+        "- `Accept: application/vnd.vtex.ds.v10+json` (any JSON type) is answered with "
+        "`application/json`; every unknown path under `/api/` is a JSON 404, whatever the "
+        "method.\n"
+        "- Calls addressed by a transaction or invoice id are idempotent; creating POSTs "
+        "(pre-authorization, refund, payment) honour an `Idempotency-Key` header.\n"
+        "- Any pre-authorization not yet settled can be cancelled (VTEX: only `settle: "
+        "false` ones); a postponement counts from the original due date; PUT on a "
+        "store configuration or an invoice leaves omitted fields as they are; calls "
+        "VTEX answers with no body return the changed object."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.api.views import unknown_endpoint
 
 from .health import health
 
@@ -29,4 +31,6 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last: any other path under /api/, whatever the method, is a JSON 404.
+    re_path(r"^api(?:/(?P<path>.*))?$", unknown_endpoint),
 ]

@@ -9,16 +9,16 @@ from collections.abc import Mapping
 from datetime import UTC
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
-from accounts import rules
+from accounts.models import AccountStatus
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20
+# VTEX's holder level: 2 = a dependent of the account's main holder.
+DEPENDENT_LEVEL = 2
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)
@@ -61,18 +61,34 @@ class NumberOrNumericStringField(serializers.Field):
         return value
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not know, so a typo (`creditlimit`) is an error, not a no-op."""
+class LenientSerializer(serializers.Serializer):
+    """Ignores keys it does not know, as VTEX clients expect (VTEX's own examples send fields
+    nobody reads, clients add theirs), and remembers them in `ignored_fields` — nested ones as
+    `claims.name` — for the view to report in the X-Ignored-Fields header."""
 
     def to_internal_value(self, data):
+        self.ignored_fields: list[str] = []
         if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                error = ErrorDetail(
-                    f"Unknown field. Expected: {', '.join(self.fields)}.", "unknown_field"
-                )
-                raise serializers.ValidationError({name: [error] for name in unknown})
-        return super().to_internal_value(data)
+            self.ignored_fields = sorted(set(data) - set(self.fields))
+            data = {key: value for key, value in data.items() if key in self.fields}
+        validated = super().to_internal_value(data)
+        for name, field in self.fields.items():
+            nested = getattr(field, "ignored_fields", [])
+            self.ignored_fields += [f"{name}.{inner}" for inner in nested]
+        return validated
+
+
+def page_positions(attrs: dict, *, listed: str) -> dict:
+    """VTEX's `from`/`to`: 1-based, inclusive, the first 20 by default, at most 1000."""
+    first = attrs.get("from", 1)
+    last = attrs.get("to", first + DEFAULT_PAGE_SIZE - 1)
+    if last < first:
+        raise serializers.ValidationError({"to": "`to` must be at least `from`."})
+    if last - first + 1 > MAX_PAGE_SIZE:
+        raise serializers.ValidationError(
+            {"to": f"At most {MAX_PAGE_SIZE} {listed} per request."}, code="invalid"
+        )
+    return {**attrs, "from": first, "to": last}
 
 
 class AccountSerializer(serializers.Serializer):
@@ -106,7 +122,21 @@ class AccountSearchResultSerializer(serializers.Serializer):
     summary = SearchSummarySerializer()
 
 
-class AccountSearchQuerySerializer(StrictSerializer):
+# The account search's `status` words. VTEX's description says Open/Closed/Cancelled, its
+# schema Opened/Paid/Cancelled (the invoices' words): an account has no paid state, so Paid
+# reads as Open, the default; Cancelled as Closed. `All` lists both (not in VTEX).
+SEARCH_STATUS_WORDS = {
+    "open": AccountStatus.OPEN,
+    "opened": AccountStatus.OPEN,
+    "paid": AccountStatus.OPEN,
+    "closed": AccountStatus.CLOSED,
+    "cancelled": AccountStatus.CLOSED,
+    "canceled": AccountStatus.CLOSED,
+    "all": "",
+}
+
+
+class AccountSearchQuerySerializer(LenientSerializer):
     """`?from=1&to=20&status=Open&email=…` — positions are 1-based and inclusive."""
 
     from_position = serializers.IntegerField(required=False, min_value=1, max_value=10**9)
@@ -120,29 +150,21 @@ class AccountSearchQuerySerializer(StrictSerializer):
         fields["from"] = fields.pop("from_position")
         return fields
 
-    def to_internal_value(self, data):
-        # Other query parameters (cache busters, VTEX's own extras) are ignored.
-        return super().to_internal_value({key: data[key] for key in self.fields if key in data})
-
     def validate_status(self, value: str) -> str:
         try:
-            return rules.clean_status(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages[0], code=error.code) from None
+            return SEARCH_STATUS_WORDS[value.strip().lower()]
+        except KeyError:
+            raise serializers.ValidationError(
+                f"Unknown status “{value}”: use Open or Closed (VTEX's Opened, Paid and "
+                "Cancelled are read as Open, Open and Closed), or All.",
+                code="invalid_status",
+            ) from None
 
     def validate(self, attrs):
-        first = attrs.get("from", 1)
-        last = attrs.get("to", first + DEFAULT_PAGE_SIZE - 1)
-        if last < first:
-            raise serializers.ValidationError({"to": "`to` must be at least `from`."})
-        if last - first + 1 > MAX_PAGE_SIZE:
-            raise serializers.ValidationError(
-                {"to": f"At most {MAX_PAGE_SIZE} accounts per request."}, code="invalid"
-            )
-        return {**attrs, "from": first, "to": last}
+        return page_positions(attrs, listed="accounts")
 
 
-class OpenAccountSerializer(StrictSerializer):
+class OpenAccountSerializer(LenientSerializer):
     """Body of POST /accounts."""
 
     document = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -155,7 +177,7 @@ class OpenAccountSerializer(StrictSerializer):
     )
 
 
-class OpenOrChangeAccountSerializer(StrictSerializer):
+class OpenOrChangeAccountSerializer(LenientSerializer):
     """Body of PUT /accounts/{id}: omitted fields stay as they are."""
 
     id = serializers.CharField(required=False, max_length=100, help_text="Same as in the path.")
@@ -175,7 +197,7 @@ class OpenOrChangeAccountSerializer(StrictSerializer):
     )
 
 
-class CloseAccountSerializer(StrictSerializer):
+class CloseAccountSerializer(LenientSerializer):
     """Optional body of DELETE /accounts/{id}; VTEX sends the owner's data, which is ignored."""
 
     document = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -184,29 +206,40 @@ class CloseAccountSerializer(StrictSerializer):
     description = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
 
-class ValueSerializer(StrictSerializer):
+class ValueSerializer(LenientSerializer):
     """Body of PUT …/creditlimit and PUT …/tolerance."""
 
     value = NumberOrNumericStringField()
 
 
-class HolderClaimsSerializer(StrictSerializer):
+class HolderClaimsSerializer(LenientSerializer):
     email = serializers.CharField(max_length=254)
 
 
-class AddHolderSerializer(StrictSerializer):
+class AddHolderSerializer(LenientSerializer):
     """Body of POST …/holders."""
 
     claims = HolderClaimsSerializer()
 
 
 class HolderSerializer(serializers.Serializer):
+    """A holder as VTEX returns it: `level` 2 is a dependent of the account's main holder,
+    which every holder added here is."""
+
+    level = serializers.SerializerMethodField()
     id = serializers.CharField(read_only=True)
     claims = serializers.SerializerMethodField()
     createdAt = UtcDateTimeField(source="created_at")
 
+    def get_level(self, holder) -> int:
+        return DEPENDENT_LEVEL
+
     def get_claims(self, holder) -> HolderClaimsSerializer:
         return {"email": holder.email}
+
+    def to_representation(self, holder) -> dict:
+        body = super().to_representation(holder)
+        return {key: body[key] for key in ("level", "claims", "id", "createdAt")}  # VTEX's order
 
 
 class DeletedHolderSerializer(serializers.Serializer):

@@ -1,4 +1,6 @@
-"""VTEX's Customer Credit paths, without a trailing slash as VTEX writes them (one is tolerated)."""
+"""VTEX's Customer Credit paths, without a trailing slash as VTEX writes them (one is tolerated).
+
+Every other path under /api/ answers a JSON 404 (creditadmin/urls.py, last pattern)."""
 
 from django.urls import re_path
 
@@ -16,8 +18,7 @@ ROUTES = {
 }
 
 urlpatterns = [
-    *(re_path(rf"{path}/?$", view.as_view(), name=name) for path, (view, name) in ROUTES.items()),
-    re_path(r"^(?P<path>.*)$", views.unknown_endpoint),
+    re_path(rf"{path}/?$", view.as_view(), name=name) for path, (view, name) in ROUTES.items()
 ]
 
 

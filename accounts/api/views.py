@@ -5,11 +5,14 @@ base URL and the key pair. Where VTEX is inconsistent, DOMAIN.md's decisions app
 (PUT leaves omitted fields unchanged; tolerance above 1 is refused).
 """
 
+import logging
 import re
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
@@ -18,7 +21,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.changes import Intent
-from accounts.models import Account, ApiScope
+from accounts.models import Account, AccountStatus, ApiScope
 
 from . import examples
 from .auth import HasScope, change_source, check_scope
@@ -73,6 +76,9 @@ CLOSED_OR_HOLDER_THERE = {
         "Closed account or holder already there", examples.ACCOUNT_CLOSED, examples.HOLDER_EXISTS
     )
 }
+IGNORED_FIELDS_HEADER = "X-Ignored-Fields"
+MAX_HEADER_LENGTH = 1000  # names are percent-encoded: a field name may hold anything
+logger = logging.getLogger(__name__)
 # If-Match takes the ETag of an account response: its version, quoted.
 _ENTITY_TAG = re.compile(r'"(\d{1,10})"')
 
@@ -96,10 +102,23 @@ class CreditControlView(APIView):
         with translation.override("en"):
             return super().dispatch(request, *args, **kwargs)
 
+    def initial(self, request, *args, **kwargs):
+        self.ignored_fields: list[str] = []
+        super().initial(request, *args, **kwargs)
+
     def parse(self, serializer_class, data):
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
+        self.ignored_fields += serializer.ignored_fields
         return serializer.validated_data
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Unknown request fields are ignored, as VTEX clients expect, but never silently.
+        if getattr(self, "ignored_fields", None):
+            names = ", ".join(quote(name, safe=".") for name in self.ignored_fields)
+            response[IGNORED_FIELDS_HEADER] = names[:MAX_HEADER_LENGTH]
+            logger.info("%s %s ignored fields: %s", request.method, request.path, names)
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def account_response(account: Account) -> Response:
@@ -128,11 +147,19 @@ class AccountCollectionView(CreditControlView):
         operation_id="searchAccounts",
         summary="Search accounts",
         description="Accounts in order of opening. `from`/`to` are 1-based positions "
-        "(default: the first 20); `summary.count` counts every match.",
+        "(default: the first 20); `summary.count` counts every match. Only open accounts "
+        "unless `status` asks otherwise (VTEX lists no closed account either). `status` "
+        "accepts VTEX's words, any case: `Open`/`Opened` and `Paid` (an account has no paid "
+        "state) → open; `Closed`/`Cancelled` → closed; `All` → both.",
         parameters=[
             OpenApiParameter("from", int, description="First position, 1-based.", default=1),
             OpenApiParameter("to", int, description="Last position (inclusive).", default=20),
-            OpenApiParameter("status", str, enum=["Open", "Closed"]),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=["Open", "Opened", "Paid", "Closed", "Cancelled", "All"],
+                default="Open",
+            ),
             OpenApiParameter("email", str, description="The owner's e-mail, any case."),
         ],
         responses={200: AccountSearchResultSerializer, **ERRORS},
@@ -142,7 +169,9 @@ class AccountCollectionView(CreditControlView):
     def get(self, request):
         query = self.parse(AccountSearchQuerySerializer, request.query_params)
         accounts = selectors.search_accounts(
-            status=query.get("status", ""), email=query.get("email", ""), ordering="created"
+            status=query.get("status", AccountStatus.OPEN),
+            email=query.get("email", ""),
+            ordering="created",
         )
         page = accounts[query["from"] - 1 : query["to"]]
         return Response(
@@ -373,9 +402,10 @@ def account_values(body: dict) -> dict[str, object]:
     return {field: body[key] for key, field in API_FIELDS.items() if key in body}
 
 
+@csrf_exempt  # it changes nothing; without this a POST got the HTML "CSRF failed" page
 @login_not_required
 def unknown_endpoint(request, path=""):
-    """Anything else under /api/creditcontrol: a JSON 404, not the site's HTML page."""
+    """Any other path under /api/, whatever the method: a JSON 404, not the site's HTML."""
     return JsonResponse(
         error_body("not_found", f"No endpoint at {request.path}. See /api/docs/."), status=404
     )

@@ -1,21 +1,24 @@
 """The ledger's JSON shapes, named and typed as VTEX's Customer Credit API has them.
 
 Input serializers check the shape only (keys, JSON types); ledger.rules and the services
-judge the values. Unknown keys are ignored, as VTEX clients expect (VTEX's own examples
-send fields nobody reads); the view reports them in the `X-Ignored-Fields` header.
+judge the values. Unknown keys are ignored and reported, as on every endpoint
+(accounts.api.serializers.LenientSerializer).
 """
 
 import re
-from collections.abc import Mapping
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.serializers import MAX_PAGE_SIZE, MoneyNumberField, UtcDateTimeField
+from accounts.api.serializers import (
+    LenientSerializer,
+    MoneyNumberField,
+    UtcDateTimeField,
+    page_positions,
+)
 from ledger.models import Invoice, Movement
 
-DEFAULT_PAGE_SIZE = 20
 # A JSON number, or a string holding a plain one: "49.90", "-15". No thousands separators:
 # "1,500" would be 1.5 to one reader and 1500 to another.
 _plain_number = re.compile(r"-?\d{1,15}(\.\d{1,15})?")
@@ -46,17 +49,6 @@ class ApiDecimalField(serializers.Field):
 
     def to_representation(self, value):
         return value
-
-
-class LenientSerializer(serializers.Serializer):
-    """Ignores keys it does not know and remembers them in `ignored_fields`."""
-
-    def to_internal_value(self, data):
-        self.ignored_fields = []
-        if isinstance(data, Mapping):
-            self.ignored_fields = sorted(set(data) - set(self.fields))
-            data = {key: value for key, value in data.items() if key in self.fields}
-        return super().to_internal_value(data)
 
 
 # --- Transactions ----------------------------------------------------------------------------
@@ -181,13 +173,7 @@ class InvoiceSearchQuerySerializer(LenientSerializer):
         return fields
 
     def validate(self, attrs):
-        first = attrs.get("from", 1)
-        last = attrs.get("to", first + DEFAULT_PAGE_SIZE - 1)
-        if last < first:
-            raise serializers.ValidationError({"to": "`to` must be at least `from`."})
-        if last - first + 1 > MAX_PAGE_SIZE:
-            raise serializers.ValidationError({"to": f"At most {MAX_PAGE_SIZE} per request."})
-        return {**attrs, "from": first, "to": last}
+        return page_positions(attrs, listed="invoices")
 
 
 class InvoiceChangeRequestSerializer(LenientSerializer):

@@ -5,9 +5,7 @@ answer in VTEX's shape. Reading needs the `read` scope; everything that moves mo
 changes invoices or the store configuration needs `credit`.
 """
 
-import logging
 from datetime import datetime, time, timedelta
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -43,10 +41,6 @@ from .serializers import (
     ValueRequestSerializer,
 )
 
-logger = logging.getLogger(__name__)
-IGNORED_FIELDS_HEADER = "X-Ignored-Fields"
-MAX_HEADER_LENGTH = 1000
-
 
 class Conflict(exceptions.APIException):
     """The request is well formed but the account's state refuses it."""
@@ -66,10 +60,6 @@ class LedgerView(CreditControlView):
     }
     api_field_names = {"expiration_date": "expirationDate", "payment_link": "paymentLink"}
 
-    def initial(self, request, *args, **kwargs):
-        self.ignored_fields: list[str] = []
-        super().initial(request, *args, **kwargs)
-
     def act(self, service, **arguments):
         """Call a ledger service on the path's account, on behalf of the caller."""
         return service(
@@ -77,20 +67,6 @@ class LedgerView(CreditControlView):
             source=change_source(self.request),
             **arguments,
         )
-
-    def parse(self, serializer_class, data):
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        self.ignored_fields += serializer.ignored_fields
-        return serializer.validated_data
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if getattr(self, "ignored_fields", None):
-            # Percent-encoded: a field name may hold anything, a header value may not.
-            names = ", ".join(quote(name, safe="") for name in self.ignored_fields)
-            response[IGNORED_FIELDS_HEADER] = names[:MAX_HEADER_LENGTH]
-            logger.info("%s %s ignored fields: %s", request.method, request.path, names)
-        return super().finalize_response(request, response, *args, **kwargs)
 
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):

@@ -37,13 +37,6 @@ CHANGED_EXAMPLES = {
         "111111111111 has 12 digits: it is no CPF",
     ),
 }
-# Account-endpoint gaps of the same issue, fixed after the account code's refactoring lands.
-PENDING = {
-    "Searchallaccounts": "VTEX's status word `Paid` is refused for accounts",
-    "AddanaccountHolder": "the holder has no `level` yet",
-}
-
-
 @pytest.fixture
 def examples_state(db):
     StoreSettings.objects.update_or_create(
@@ -103,13 +96,7 @@ def schema_errors(operation: Operation, body) -> list[str]:
 
 
 def operation_params() -> list:
-    params = []
-    for operation in operations():
-        marks = []
-        if operation.operation_id in PENDING:
-            marks.append(pytest.mark.xfail(reason=PENDING[operation.operation_id], strict=True))
-        params.append(pytest.param(operation, id=operation.operation_id, marks=marks))
-    return params
+    return [pytest.param(operation, id=operation.operation_id) for operation in operations()]
 
 
 @pytest.mark.parametrize("operation", operation_params())
