@@ -11,7 +11,8 @@ from accounts.services import create_api_key
 from bench.order_lifecycle import Client, run
 from tests.api.conftest import ALL_SCOPES
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# A live server needs committed data; no serialized_rollback (see tests/ledger/test_concurrency.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_whole_order_runs_through_the_api_with_balances_right_at_each_step(live_server):
