@@ -160,10 +160,6 @@ class Invoice(models.Model):
         return self.friendly_id
 
     @property
-    def transaction_id(self) -> str:
-        return self.pre_authorization_id
-
-    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPENED
 

@@ -1,5 +1,9 @@
 """The ledger endpoints' documentation on /api/docs/: summaries, the decisions taken where
-VTEX's description is silent or inconsistent, and examples in VTEX's shapes."""
+VTEX's description is silent or inconsistent, and examples in VTEX's shapes.
+
+Longer than our other modules because it is prose, one block per operation, kept apart from
+the views so they stay a few lines each.
+"""
 
 from drf_spectacular.utils import (
     OpenApiExample,
