@@ -25,7 +25,7 @@ def _staff_groups(transactional_db):
 
 def test_manager_switches_to_portuguese_and_opens_an_account_with_a_brazilian_limit(page, log_in):
     log_in()
-    page.get_by_role("button", name="Language").click()
+    page.locator("summary", has_text="Language").click()
     page.get_by_role("button", name="Português Brasileiro").click()
     expect(page.locator("html")).to_have_attribute("lang", "pt-br")
     expect(page.get_by_role("heading", name="Contas", exact=True)).to_be_visible()
@@ -44,7 +44,7 @@ def test_manager_switches_to_portuguese_and_opens_an_account_with_a_brazilian_li
     # The choice is remembered on the next pages, until changed again.
     page.get_by_role("link", name="Contas", exact=True).first.click()
     expect(page.locator("html")).to_have_attribute("lang", "pt-br")
-    page.get_by_role("button", name="Idioma").click()
+    page.locator("summary", has_text="Idioma").click()
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Accounts", exact=True)).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="loja@example.com")).to_contain_text(
@@ -78,8 +78,26 @@ def test_the_app_speaks_the_browser_language_from_the_login_page_on(
 
 def test_visitor_switches_language_on_the_login_page(page, transactional_db):
     page.goto("/login/")
-    page.get_by_role("button", name="Language").click()
+    page.locator("summary", has_text="Language").click()
     page.get_by_role("button", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("button", name="Iniciar sesión")).to_be_visible()
     assert page.url.endswith("/login/")
+
+
+def test_language_menu_is_a_plain_form_that_works_without_javascript(
+    browser, live_server, transactional_db
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto("/login/")
+        page.locator("summary", has_text="Language").focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="Português Brasileiro").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("html")).to_have_attribute("lang", "pt-br")
+        expect(page.get_by_role("button", name="Entrar")).to_be_visible()
+    finally:
+        context.close()

@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from tests.factories import valid_cpf
 from tests.imports.conftest import recreate_staff_groups
 
+# The drop zone's sentence labels the file input under it.
+DROP_ZONE = "Drop your spreadsheet (.xlsx, .ods) or CSV here, or choose a file"
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
@@ -32,13 +34,11 @@ def go_to_upload(page) -> None:
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Update: upload a filled template").check()
     page.get_by_role("button", name="Continue").click()
-    expect(
-        page.get_by_text("Drop your spreadsheet (.xlsx, .ods) or CSV here, or choose a file")
-    ).to_be_visible()
+    expect(page.get_by_label(DROP_ZONE)).to_be_visible()
 
 
 def upload_and_validate(page, path: Path) -> None:
-    page.get_by_label("File", exact=True).set_input_files(str(path))
+    page.get_by_label(DROP_ZONE).set_input_files(str(path))
     page.get_by_role("button", name="Import file").click()
     expect(page.locator("#job-progress")).to_contain_text("Waiting for the background worker")
     run_worker()
