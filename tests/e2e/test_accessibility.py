@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -23,6 +23,7 @@ from accounts import services as account_services
 from accounts.history import ChangeSource, Channel
 from imports import services as import_services
 from imports.models import ImportJob
+from ledger import services as ledger_services
 from tests.factories import AccountFactory, UserFactory, valid_cpf
 from tests.imports.conftest import recreate_staff_groups
 
@@ -124,6 +125,15 @@ def _site(manager) -> list[Visit]:
         account_id=account.pk, values={"credit_limit": Decimal("5000")}, source=source
     )
     account_services.add_holder(account_id=account.pk, email="filho@example.com", source=source)
+    # An order invoiced in three installments and another one still held: the account page
+    # lists invoices, the statement and movements; the overview has figures to chart.
+    order = ledger_services.pre_authorize(
+        account_id=account.pk, value="300", installments=3, source=source
+    )
+    ledger_services.settle_pre_authorization(
+        account_id=account.pk, transaction_id=order.pk, value="300", source=source
+    )
+    ledger_services.pre_authorize(account_id=account.pk, value="120", source=source)
     closed = AccountFactory(email="encerrada@example.com")
     account_services.close_account(account_id=closed.pk, source=source)
     jobs = _jobs(manager, closing_id=AccountFactory(email="fecha@example.com").pk)
@@ -146,6 +156,7 @@ def _site(manager) -> list[Visit]:
         Visit("new API key", "/api-keys/new/", managers),
         Visit("API key created", "/api-keys/new/", managers, step="submit"),
         Visit("store settings", "/settings/", managers),
+        Visit("credit overview", "/credit/", managers),
         Visit("not allowed (403)", "/accounts/new/", (VIEWER,)),
         Visit("not found (404)", "/no-such-page/", everyone),
         Visit("log in", "/login/", (ANONYMOUS,)),
@@ -211,6 +222,9 @@ def test_every_page_is_usable_by_everyone_who_can_open_it(
     staff = {username: UserFactory(username=username) for username in STAFF}
     for username, group in STAFF.items():
         staff[username].groups.add(Group.objects.get(name=group))
+    Group.objects.get(name=STAFF[MANAGER]).permissions.add(
+        Permission.objects.get(codename="view_credit_overview")
+    )
     visits = [visit for visit in _site(staff[MANAGER]) if role in visit.roles]
 
     context = browser.new_context(base_url=live_server.url)
