@@ -27,7 +27,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
+# DEBUG=1 is local development: the defaults below for an SQLite file, a development key,
+# static files from the source tree and plain-text logs. Django's own debug pages (the yellow
+# 404, tracebacks in the browser) are a separate choice, DEBUG_PAGES=1; without it `make run`
+# shows the app's own 404 and 500 pages as production does, and a 500's traceback goes to
+# the console log.
+DEVELOPMENT = env_bool("DEBUG", False)
+DEBUG = DEVELOPMENT and env_bool("DEBUG_PAGES", False)
 
 
 def local_secret_key() -> str:
@@ -39,14 +45,14 @@ def local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or local_secret_key()
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (for local development set DEBUG=1, "
             "as `make run` and `make test` do)."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEVELOPMENT else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -187,6 +193,12 @@ FORMAT_MODULE_PATH = ["creditadmin.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
+# How pages name the store's time zone beside every time they show ("13:28, São Paulo time").
+TIME_ZONE_NAME = os.environ.get("TIME_ZONE_NAME") or (
+    "São Paulo"
+    if TIME_ZONE == "America/Sao_Paulo"
+    else TIME_ZONE.rsplit("/", 1)[-1].replace("_", " ")
+)
 USE_I18N = True
 USE_TZ = True
 
@@ -200,12 +212,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -289,14 +302,14 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            **({} if DEBUG else {"formatter": "json"}),
+            **({} if DEVELOPMENT else {"formatter": "json"}),
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
     # HTTPS=0 serves the production set-up over plain http, as `make serve` does on one

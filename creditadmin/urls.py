@@ -7,12 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api.views import unknown_endpoint
 
 from .health import health
+from .logout import LogoutView
 
 urlpatterns = [
     path("health/", health, name="health"),
     path("", include("accounts.urls")),
     path("imports/", include("imports.urls")),
     path("credit/", include("ledger.urls")),
+    path("logout/", LogoutView.as_view(), name="logout"),  # before auth.urls' own logout
     path("", include("django.contrib.auth.urls")),
     # Open to anonymous visitors too, so the login page can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -209,7 +209,7 @@ CASES = [
         [
             (
                 "stale_version",
-                "Changed by ana on Dec. 2, 2026, 2:02 p.m. through Web form since you last "
+                "Changed by ana on 2 December 2026, 14:02 through Web form since you last "
                 "saw it: nothing was saved, so that change is kept. Check the account and save "
                 "again if your values are still right. Credit limit is now 2,000.00 (yours: "
                 "300.00).",

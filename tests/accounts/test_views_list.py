@@ -54,7 +54,7 @@ def test_row_shows_masked_document_money_with_currency_tolerance_percent_and_dat
     assertContains(response, "R$\u00a02,350.50")  # available = 2500.50 - 100 - 50
     assertContains(response, '<span class="badge text-bg-secondary status-badge">Closed</span>')
     created = timezone.localtime(Account.objects.get(pk=bia.pk).created_at)
-    assertContains(response, created.strftime("%m/%d/%Y"))
+    assertContains(response, f"{created.day} {created:%b %Y}")  # 2 Dec 2026: never month first
     assertContains(response, f'href="/accounts/{bia.pk}/"')
 
 

@@ -31,7 +31,7 @@ def run_worker() -> None:
 
 def go_to_upload(page) -> None:
     page.goto("/")
-    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Update: upload a filled template").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_label(DROP_ZONE)).to_be_visible()
@@ -51,7 +51,7 @@ def test_manager_imports_accounts_then_fixes_bad_rows_from_the_error_report(
 ):
     log_in()
     page.goto("/")
-    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Import", exact=True).click()
     expect(page.get_by_text("Do you want to create or update accounts?")).to_be_visible()
     page.get_by_label("Create: download the template").check()
     page.get_by_role("button", name="Continue").click()
