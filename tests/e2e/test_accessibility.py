@@ -246,6 +246,64 @@ def test_every_page_is_usable_by_everyone_who_can_open_it(
     )
 
 
+# Every control a keyboard should reach, numbered in page order (radios: the one Tab stops at).
+NUMBER_CONTROLS = """() => {
+  const controls = [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]'
+  )].filter(control => control.tabIndex >= 0 && !control.disabled && control.checkVisibility()
+    && !(control.type === "radio" && !control.checked));
+  controls.forEach((control, number) => { control.dataset.keyboardStop = number; });
+  return controls.map(control => control.outerHTML.slice(0, 120));
+}"""
+# The control that has the keyboard focus, and whether it shows it (outline or focus shadow).
+FOCUSED = """() => {
+  const control = document.activeElement;
+  const style = getComputedStyle(control);
+  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  return [control.dataset.keyboardStop ?? null, outlined || style.boxShadow !== "none"];
+}"""
+
+
+def test_every_control_is_reached_with_tab_and_shows_where_the_focus_is(
+    browser, live_server, transactional_db, settings
+):
+    settings.TASKS = DATABASE_TASKS
+    recreate_staff_groups()
+    manager = UserFactory(username=MANAGER)
+    manager.groups.add(Group.objects.get(name=STAFF[MANAGER]))
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": LAPTOP, "height": 900}
+    )
+    context.add_cookies(_log_in_cookie(MANAGER, live_server.url))
+    context.route("**/progress/", lambda route: route.abort())
+    page = context.new_page()
+    problems = []
+    try:
+        for visit in _site(manager):
+            if MANAGER not in visit.roles:
+                continue
+            page.goto(visit.path)
+            _take_step(page, visit)
+            controls = page.evaluate(NUMBER_CONTROLS)
+            reached = set()
+            for _press in range(len(controls) + 3):
+                page.keyboard.press("Tab")
+                number, shown = page.evaluate(FOCUSED)
+                if number is None or number in reached:
+                    continue
+                reached.add(number)
+                if not shown:
+                    problems.append(f"{visit.name}: no visible focus on {controls[int(number)]}")
+            problems += [
+                f"{visit.name}: Tab never reaches {control}"
+                for number, control in enumerate(controls)
+                if str(number) not in reached
+            ]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_screen_readers_hear_an_imports_progress_by_phase_and_quarter(page, log_in, settings):
     settings.TASKS = DATABASE_TASKS
     manager = log_in()
