@@ -193,6 +193,5 @@ class ImportJobListView(PermissionRequiredMixin, ListView):
         return super().get_context_data(
             status=status if status in ImportJob.Status.values else "",
             status_choices=ImportJob.Status.choices,
-            filter_querystring=f"status={status}" if status in ImportJob.Status.values else "",
             **kwargs,
         )

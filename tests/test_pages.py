@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from accounts.history import ChangeSource, Channel
 from accounts.models import Account
 from accounts.services import close_account
+from imports.models import ImportJob
 from tests.factories import AccountFactory
 
 
@@ -123,3 +124,16 @@ def test_make_run_shows_the_apps_own_404_and_the_debug_page_only_when_asked(tmp_
 
     assert page_shown() == "own"
     assert page_shown(DEBUG_PAGES="1") == "debug"
+
+
+def test_import_history_pages_count_imports_and_keep_the_status_filter(manager_client, manager):
+    ImportJob.objects.bulk_create(
+        ImportJob(created_by=manager, original_name=f"file{n}.csv", status="failed")
+        for n in range(26)
+    )
+    first = manager_client.get(reverse("imports:history"), {"status": "failed"})
+    assertContains(first, '<span class="text-body-secondary small" id="result-count">26 imports')
+    assertContains(first, 'href="?status=failed&amp;page=2" rel="next"')
+    second = manager_client.get(reverse("imports:history"), {"status": "failed", "page": "2"})
+    assertContains(second, 'href="?status=failed&amp;page=1" rel="prev"')
+    assertContains(second, 'aria-current="page"><span class="page-link">2</span>')

@@ -70,11 +70,6 @@ class AccountListView(StaffPermissionMixin, ListView):
             status_choices=AccountStatus.choices,
             document_type_choices=DocumentType.choices,
         )
-        paginator, page = context["paginator"], context["page_obj"]
-        if not paginator.count_is_estimate:
-            context["elided_page_range"] = paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            )
         return context
 
 

@@ -1,0 +1,17 @@
+"""The page links of every paginated list (templates/partials/_pagination.html)."""
+
+from django import template
+from django.core.paginator import Page
+
+register = template.Library()
+
+
+@register.simple_tag
+def page_numbers(page: Page) -> list:
+    """The pages to link around the current one: 1 … 4 5 [6] 7 8 … 20, `…` standing for the
+    pages left out. An estimated total (accounts.pagination, a huge table) has no last page
+    to count to: none, and the partial shows the first and the current page only."""
+    paginator = page.paginator
+    if getattr(paginator, "count_is_estimate", False):
+        return []
+    return list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
