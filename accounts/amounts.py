@@ -2,13 +2,16 @@
 
 Spreadsheets and people write the same amount as 1500, 1.500,00, 1,500.00, R$ 1.500,00 or
 (1.500,00). Most spellings have one reading; a single separator followed by exactly three
-digits (1.500, 1,500) has two, and only the context can choose: the language of the form,
-the API's JSON, or the other amounts of the same file. A money amount never has three
-decimals, so such a value is read as thousands; it is refused where the context says the
-separator marks decimals, and shown as a doubt (a warning) where nothing says either way.
+digits (1.500, 1,500) has two, and only the context can choose: the other amounts of the
+same file, or the convention where it was written (the form's language; Excel writes `;`
+files in languages with decimal commas). A money amount never has three decimals, so such a
+value is read as thousands where that agrees, and is a doubt otherwise — refused only where
+the file's own cells say the separator marks decimals. The import shows a doubt as a warning
+beside the value it stores; the form and the API refuse it (problems.DoubtfulValue), with the
+same code and message.
 
 `read_written_amount` says what one text can mean; `read_amount` picks the meaning in a
-context. Both are pure, so the form, the API and the import can share them.
+`NumberStyle`; rules.parse_amount, the one parser of amounts, calls it for every channel.
 """
 
 import re
@@ -16,36 +19,39 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import get_format
+
+from .problems import DoubtfulValue, rule_error
 
 
-class NumberStyle(StrEnum):
+class DecimalMark(StrEnum):
     """Which character marks the decimals: 1,500.25 (point) or 1.500,25 (comma)."""
 
-    DECIMAL_POINT = "decimal_point"
-    DECIMAL_COMMA = "decimal_comma"
-
-    @property
-    def decimal_mark(self) -> str:
-        return "." if self is NumberStyle.DECIMAL_POINT else ","
+    POINT = "point"
+    COMMA = "comma"
 
 
 class StyleBasis(StrEnum):
-    """What the number style of a context rests on, strongest first."""
+    """What a number style rests on, strongest first."""
 
-    # The channel states it: the form's language, the API's JSON.
-    STATED = "stated"
-    # A file whose own amounts can only be read one way (2.345,67 or 12.5).
+    # A file whose own amounts can only be read one way (2.345,67 or 12.5): 1.500 read the
+    # other way is refused.
     CELLS = "cells"
-    # A file whose cells do not tell, written by a program that usually means one style
-    # (Excel saves `;` files in languages with decimal commas).
-    FILE_FORMAT = "file_format"
-    # Nothing tells: a value such as 1.500 stays a doubt.
+    # The convention where the amount was written: the form's language, or the program that
+    # wrote a file whose cells do not tell (Excel writes `;` files in languages with decimal
+    # commas). 1.500 read the convention's way is certain, the other way a doubt.
+    CONVENTION = "convention"
+    # Nothing tells (the API's text, a one-row file): 1.500 stays a doubt.
     NONE = "none"
-    # The file's amounts are written both ways: a value such as 1.500 cannot be read.
+    # The file's amounts are written both ways: 1.500 cannot be read.
     MIXED = "mixed"
+    # A file whose amounts have not been read yet: meeting 1.500 raises StyleUndecided, and
+    # the import decides from every cell before it reads the rows again.
+    PENDING = "pending"
+
+
+class StyleUndecided(Exception):
+    """An amount that reads two ways was met before the file's number style was decided."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,28 +64,37 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
-class NumberContext:
-    """The number style around an amount, and what it rests on."""
+class NumberStyle:
+    """How numbers are written around an amount (its decimal mark, if known) and why.
 
-    style: NumberStyle | None
+    ``NumberStyle.UNKNOWN``, ``.DECIMAL_POINT``, ``.DECIMAL_COMMA`` and ``of_active_language()``
+    are the channels' styles; an import's comes from its file (imports.number_style).
+    """
+
+    mark: DecimalMark | None
     basis: StyleBasis
-    # For files: a cell written in each style (the evidence named in messages).
+    # For files: a cell written in each style (the evidence messages name).
     point_example: Example | None = None
     comma_example: Example | None = None
+    # The planner remembers rule outcomes per (rule, value, style): hash once, not per cell.
+    _hash: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def decided(self) -> bool:
-        """The context settles 1.500 one way, so a contradiction is an error."""
-        return self.basis in (StyleBasis.STATED, StyleBasis.CELLS)
+    def __post_init__(self) -> None:
+        key = (self.mark, self.basis, self.point_example, self.comma_example)
+        object.__setattr__(self, "_hash", hash(key))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @classmethod
+    def of_active_language(cls) -> "NumberStyle":
+        """A form's style: as the staff member's language writes numbers."""
+        return cls.DECIMAL_COMMA if get_format("DECIMAL_SEPARATOR") == "," else cls.DECIMAL_POINT
 
 
-API_CONTEXT = NumberContext(NumberStyle.DECIMAL_POINT, StyleBasis.STATED)
-
-
-def stated_context(decimal_separator: str) -> NumberContext:
-    """The context of a form in the active language (its DECIMAL_SEPARATOR format)."""
-    style = NumberStyle.DECIMAL_COMMA if decimal_separator == "," else NumberStyle.DECIMAL_POINT
-    return NumberContext(style, StyleBasis.STATED)
+NumberStyle.UNKNOWN = NumberStyle(None, StyleBasis.NONE)
+NumberStyle.DECIMAL_POINT = NumberStyle(DecimalMark.POINT, StyleBasis.CONVENTION)
+NumberStyle.DECIMAL_COMMA = NumberStyle(DecimalMark.COMMA, StyleBasis.CONVENTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,31 +120,27 @@ class WrittenAmount:
         )
 
     @property
-    def shows_style(self) -> NumberStyle | None:
-        """The style this value proves by having one reading only (2.345,67; 12.5)."""
+    def shows_mark(self) -> DecimalMark | None:
+        """The decimal mark this value proves by having one reading only (2.345,67; 12.5)."""
         if self.with_point is None and self.with_comma is not None:
-            return NumberStyle.DECIMAL_COMMA
+            return DecimalMark.COMMA
         if self.with_comma is None and self.with_point is not None:
-            return NumberStyle.DECIMAL_POINT
+            return DecimalMark.POINT
         return None
 
-    def read_with(self, style: NumberStyle) -> Decimal | None:
-        return self.with_point if style is NumberStyle.DECIMAL_POINT else self.with_comma
+    def read_with(self, mark: DecimalMark) -> Decimal | None:
+        return self.with_point if mark is DecimalMark.POINT else self.with_comma
 
     @property
-    def thousands_style(self) -> NumberStyle:
-        """For an ambiguous value: the style in which its separator groups thousands."""
-        return (
-            NumberStyle.DECIMAL_COMMA
-            if "." in _separators(self.text)
-            else NumberStyle.DECIMAL_POINT
-        )
+    def thousands_mark(self) -> DecimalMark:
+        """For an ambiguous value: the decimal mark with which its separator groups thousands."""
+        return DecimalMark.COMMA if "." in self.text else DecimalMark.POINT
 
 
 # Symbols and codes a spreadsheet's money format puts around an amount (R$ 1.500,00,
 # $1,500.00, 1.500,00 €, BRL 1500): they are not part of the number.
 _CURRENCY = r"(?:[A-Z]{0,2}\$|€|£|BRL|USD|EUR|ARS|MXN|CLP|COP|PEN|UYU|GBP)"
-_MINUS = "\u2212-"  # the minus sign, and the one word processors and some locales write
+_MINUS = "\u2212-"  # the minus sign word processors write, and the hyphen
 _SPACES = "\u00a0\u202f\u2009 "  # spaces that group thousands: 1 500,00
 _GAP = rf"[\s{_SPACES}]*"
 _OUTER = re.compile(
@@ -150,7 +161,7 @@ _EXPONENT = re.compile(r"[eE][+-]?[0-9]+$")
 _SPACE_GROUPED = re.compile(rf"[0-9]{{1,3}}(?:[{_SPACES}][0-9]{{3}})+(?=[.,]|$)")
 
 
-def _style_pattern(decimal_mark: str, group_mark: str) -> re.Pattern:
+def _mark_pattern(decimal_mark: str, group_mark: str) -> re.Pattern:
     decimal, group = re.escape(decimal_mark), re.escape(group_mark)
     # Either plain digits, or digits grouped by three (a group never starts a number with 0),
     # then optional decimals; ".5" is a number, "." is not.
@@ -161,12 +172,8 @@ def _style_pattern(decimal_mark: str, group_mark: str) -> re.Pattern:
     )
 
 
-_WITH_POINT = _style_pattern(".", ",")
-_WITH_COMMA = _style_pattern(",", ".")
-
-
-def _separators(text: str) -> str:
-    return "".join(char for char in text if char in ".,")
+_WITH_POINT = _mark_pattern(".", ",")
+_WITH_COMMA = _mark_pattern(",", ".")
 
 
 def _read_body(body: str, pattern: re.Pattern, group_mark: str) -> Decimal | None:
@@ -189,8 +196,7 @@ def read_written_amount(text: str) -> WrittenAmount:
     accounting parentheses of (1.500,00)), spaces grouping thousands and a trailing %.
     ASCII digits only: other scripts' digits are not read.
     """
-    stripped = text.strip()
-    match = _OUTER.fullmatch(stripped)
+    match = _OUTER.fullmatch(text.strip())
     if match is None or bool(match["open"]) != bool(match["close"]):
         return WrittenAmount(text, None, None)
     signs = [match[name] for name in ("sign", "inner_sign", "trailing_sign") if match[name]]
@@ -202,9 +208,9 @@ def read_written_amount(text: str) -> WrittenAmount:
         grouped = _SPACE_GROUPED.match(body)
         if grouped is None:
             return WrittenAmount(text, None, None)
-        body = "".join(
-            char for char in grouped.group() if char not in _SPACES
-        ) + body[grouped.end() :]
+        body = "".join(char for char in grouped.group() if char not in _SPACES) + body[
+            grouped.end() :
+        ]
         if any(space in body for space in _SPACES):
             return WrittenAmount(text, None, None)
     readings = [_read_body(body, _WITH_POINT, ","), _read_body(body, _WITH_COMMA, ".")]
@@ -213,132 +219,59 @@ def read_written_amount(text: str) -> WrittenAmount:
     return WrittenAmount(text, readings[0], readings[1], percent=bool(match["percent"]))
 
 
-@dataclass(frozen=True, slots=True)
-class AmountDoubt:
-    """A reading that will be used but deserves a look: a warning with a code and params."""
-
-    code: str
-    params: dict = field(default_factory=dict)
-
-    @property
-    def message(self) -> str:
-        return render_amount_message(self.code, self.params)
-
-
-@dataclass(frozen=True, slots=True)
-class AmountReading:
-    """The value an amount is read as, and the doubt to show with it, if any."""
-
-    value: Decimal
-    percent: bool = False
-    doubt: AmountDoubt | None = None
-
-
-MESSAGES = {
-    "not_a_number": _("“%(value)s” is not a number."),
-    "amount_read_as_thousands": _(
-        "“%(value)s” was read as %(read_as)s, with “%(separator)s” separating thousands, "
-        "not as %(other)s: an amount has at most two decimals. If you meant %(other)s, "
-        "write it with two decimals; if %(read_as)s is right, write %(plain)s."
-    ),
-    "amount_three_decimals": _(
-        "“%(value)s” would be %(other)s here, where “%(separator)s” marks the decimals, and "
-        "an amount has at most two decimals. For %(read_as)s write %(plain)s; otherwise "
-        "write the amount with two decimals."
-    ),
-    "amount_contradicts_file": _(
-        "In this file “%(separator)s” marks the decimals (row %(example_row)s: "
-        "“%(example)s”), so “%(value)s” would be %(other)s, with three decimals. For "
-        "%(read_as)s write %(plain)s; otherwise write the amount with two decimals."
-    ),
-    "amount_mixed_styles": _(
-        "“%(value)s” can be %(read_as)s or %(other)s, and this file writes amounts both ways "
-        "(row %(point_row)s: “%(point_example)s”; row %(comma_row)s: “%(comma_example)s”). "
-        "Write %(plain)s for %(read_as)s, or the amount with two decimals."
-    ),
-}
-# Params holding amounts, shown in the reader's own notation when a message is rendered.
-_AMOUNT_PARAMS = {"read_as": 2, "other": None}
-
-
-def render_amount_message(code: str, params: dict) -> str:
-    """The message of an amount problem in the active language, its amounts localized."""
-    shown = dict(params)
-    for name, places in _AMOUNT_PARAMS.items():
-        if name in shown:
-            shown[name] = number_format(
-                Decimal(shown[name]), decimal_pos=places, use_l10n=True, force_grouping=True
-            )
-    return MESSAGES[code] % shown
-
-
 def _ambiguity_params(written: WrittenAmount) -> dict:
-    thousands_style = written.thousands_style
-    thousands = written.read_with(thousands_style)
-    other_style = (
-        NumberStyle.DECIMAL_POINT
-        if thousands_style is NumberStyle.DECIMAL_COMMA
-        else NumberStyle.DECIMAL_COMMA
-    )
-    other = written.read_with(other_style)
+    thousands_mark = written.thousands_mark
+    thousands = written.read_with(thousands_mark)
+    other = DecimalMark.POINT if thousands_mark is DecimalMark.COMMA else DecimalMark.COMMA
     return {
         "value": written.text.strip(),
-        "read_as": str(thousands),
-        "other": str(other.normalize()),
-        "separator": _separators(written.text),
+        "thousands": f"{thousands:.2f}",
+        "decimal": written.read_with(other).normalize(),
+        "separator": "." if thousands_mark is DecimalMark.COMMA else ",",
         "plain": format(thousands, "f"),
     }
 
 
-def _problem(code: str, params: dict) -> ValidationError:
-    # The message is rendered now (amounts in the reader's notation) and the params kept raw
-    # for storage; Django formats a message with its params again, hence the doubled %.
-    message = render_amount_message(code, params).replace("%", "%%")
-    return ValidationError(message, code=code, params=params)
+def read_amount(text: str, style: NumberStyle, *, decimal_places: int = 2) -> Decimal:
+    """The value ``text`` means in ``style``.
 
-
-def read_amount(text: str, context: NumberContext, *, decimal_places: int = 2) -> AmountReading:
-    """The value ``text`` means in ``context``; raises ValidationError when it has none.
-
-    ``decimal_places`` is the most the field stores (2 for money): a reading with more
-    decimals than that is no reading of 1.500. Range and precision are the field rule's job.
+    Raises ValidationError when it has none, problems.DoubtfulValue (holding the thousands
+    reading) when nothing tells 1.500 = 1500.00 from 1.5, StyleUndecided when the style is
+    still pending. ``decimal_places`` is the most the field stores (2 for money): a reading
+    with more is no reading of 1.500. Range and precision are the field rule's job.
     """
     written = read_written_amount(text)
-    if not written.is_number:
-        raise _problem("not_a_number", {"value": text})
-    percent = written.percent
+    if not written.is_number or written.percent:
+        if any(char.isdigit() and not char.isascii() for char in text):
+            raise rule_error("non_ascii_digits", value=text)
+        raise rule_error("not_a_number", value=text)
     if not written.ambiguous:
-        value = written.with_point if written.with_point is not None else written.with_comma
-        return AmountReading(value, percent)
+        return written.with_point if written.with_point is not None else written.with_comma
+    if style.basis is StyleBasis.PENDING:
+        raise StyleUndecided
     params = _ambiguity_params(written)
-    thousands = Decimal(params["read_as"])
-    if context.decided:
-        value = written.read_with(context.style)
-        if value != thousands and decimal_places < 3:
-            example = (
-                context.point_example
-                if context.style is NumberStyle.DECIMAL_POINT
-                else context.comma_example
-            )
-            if example is None:
-                raise _problem("amount_three_decimals", params)
-            raise _problem(
-                "amount_contradicts_file",
-                {**params, "example": example.text, "example_row": example.row_number},
-            )
-        return AmountReading(value, percent)
-    if context.basis is StyleBasis.MIXED:
-        point, comma = context.point_example, context.comma_example
-        raise _problem(
-            "amount_mixed_styles",
-            {
-                **params,
-                "point_row": point.row_number,
-                "point_example": point.text,
-                "comma_row": comma.row_number,
-                "comma_example": comma.text,
-            },
+    thousands = written.read_with(written.thousands_mark)
+    if style.basis is StyleBasis.CELLS:
+        value = written.read_with(style.mark)
+        if value == thousands or decimal_places >= 3:
+            return value
+        example = style.point_example if style.mark is DecimalMark.POINT else style.comma_example
+        raise rule_error(
+            "amount_contradicts_file",
+            **params,
+            example=example.text,
+            example_row=example.row_number,
         )
-    if context.basis is StyleBasis.FILE_FORMAT and context.style is written.thousands_style:
-        return AmountReading(thousands, percent)
-    return AmountReading(thousands, percent, AmountDoubt("amount_read_as_thousands", params))
+    if style.basis is StyleBasis.MIXED:
+        point, comma = style.point_example, style.comma_example
+        raise rule_error(
+            "amount_mixed_styles",
+            **params,
+            point_row=point.row_number,
+            point_example=point.text,
+            comma_row=comma.row_number,
+            comma_example=comma.text,
+        )
+    if style.basis is StyleBasis.CONVENTION and style.mark is written.thousands_mark:
+        return thousands
+    raise DoubtfulValue(thousands, "amount_ambiguous", params)

@@ -3,7 +3,7 @@
 import random
 from decimal import Decimal
 
-from .rules import CNPJ_WEIGHTS, CPF_WEIGHTS, with_check_digits
+from .documents import CNPJ_WEIGHTS, CPF_WEIGHTS, with_check_digits
 
 FIRST_NAMES = [
     "ana",

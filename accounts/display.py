@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 
+from .documents import format_document
 from .models import AccountStatus, DocumentType
-from .rules import format_document
 
 CURRENCY_SYMBOLS = {
     "BRL": "R$",

@@ -126,7 +126,7 @@ class Account(models.Model):
 
     @property
     def formatted_document(self) -> str:
-        from .rules import format_document
+        from .documents import format_document
 
         return format_document(self.document_type, self.document)
 

@@ -4,14 +4,17 @@ Every rule (rules.py) and the planner (changes/) describe a problem as a code pl
 JSON-safe parameters; the message is looked up in ``MESSAGES`` and rendered only when
 someone reads it, in their language, with numbers in their locale. So an import checked
 while Portuguese was active reads in Spanish to a Spanish-speaking manager, and the form,
-the API and the import say the same thing for the same mistake.
+the API and the import say the same thing for the same mistake. Most of the module is that
+registry, one entry per code, kept together so that every message can be read (and
+translated) side by side.
 """
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import formats, timezone
@@ -67,16 +70,52 @@ class StaleVersionMessage(Message):
         return " ".join([text, *differences])
 
 
+class IdentityChangeMessage(Message):
+    """An account's e-mail, document or document type changed: the field by its name, both
+    values as the account page shows them (documents masked)."""
+
+    def render(self, params: Mapping[str, object]) -> str:
+        from .display import account_value_text
+        from .models import Account
+
+        field = str(params["field"])
+        return str(self.text) % {
+            **params,
+            "field": Account._meta.get_field(field).verbose_name,
+            "old": account_value_text(field, params["old"], document_type=params["old_type"]),
+            "new": account_value_text(field, params["new"], document_type=params["new_type"]),
+        }
+
+
 MESSAGES: Mapping[str, Message] = {
     # Reading numbers (rules.parse_amount).
     "not_a_number": Message(_("“%(value)s” is not a number.")),
     "non_ascii_digits": Message(
         _("“%(value)s” has digits other than 0 to 9: type the number with the digits 0 to 9.")
     ),
+    # A value that reads two ways: a warning in an import, refused by the form and the API.
     "amount_ambiguous": Message(
         _(
-            "“%(value)s” could be %(thousands)s or %(decimal)s: write it without a thousands "
-            "separator."
+            "“%(value)s” could be %(thousands)s (with “%(separator)s” separating thousands) or "
+            "%(decimal)s. Write %(plain)s, or the amount with two decimals, so that it reads "
+            "one way only."
+        ),
+        numbers=("thousands", "decimal"),
+    ),
+    "amount_contradicts_file": Message(
+        _(
+            "In this file “%(separator)s” marks the decimals (row %(example_row)s: "
+            "“%(example)s”), so “%(value)s” would be %(decimal)s, with three decimals. For "
+            "%(thousands)s write %(plain)s; otherwise write the amount with two decimals."
+        ),
+        numbers=("thousands", "decimal"),
+    ),
+    "amount_mixed_styles": Message(
+        _(
+            "“%(value)s” could be %(thousands)s or %(decimal)s, and this file writes amounts "
+            "both ways (row %(point_row)s: “%(point_example)s”; row %(comma_row)s: "
+            "“%(comma_example)s”). Write %(plain)s for %(thousands)s, or the amount with two "
+            "decimals."
         ),
         numbers=("thousands", "decimal"),
     ),
@@ -140,16 +179,50 @@ MESSAGES: Mapping[str, Message] = {
     "other_document_type": Message(
         _("This is a valid %(type)s: choose %(type)s as the document type.")
     ),
+    # A CPF/CNPJ a spreadsheet turned into a number (accounts.documents): read back only
+    # when exactly one reading is valid, a warning in an import, refused by the form and API.
     "document_changed_by_spreadsheet": Message(
         _(
-            "A spreadsheet probably changed this number (dropped its leading zeros or added "
-            ".0): did you mean %(document)s? Format the Document column as text before saving."
+            "“%(value)s” looks like the %(document_type)s %(document)s after a spreadsheet "
+            "turned it into a number (dropping its leading zeros or adding .0). Check that it "
+            "is the customer's, and type it as %(document)s (in a spreadsheet, format the "
+            "column as Text first)."
         )
     ),
     "document_in_scientific_notation": Message(
         _(
-            "The spreadsheet turned it into a number in scientific notation: format the "
-            "Document column as text and type the document again."
+            "“%(value)s” is a document a spreadsheet wrote in scientific notation, keeping only "
+            "its first digits: it cannot be read back. Format the Document column as Text in "
+            "the spreadsheet, type the document again and save the file."
+        )
+    ),
+    "document_number_ambiguous": Message(
+        _(
+            "“%(value)s” is a document a spreadsheet turned into a number, and it reads as two "
+            "valid documents, %(first)s or %(second)s. Format the Document column as Text in "
+            "the spreadsheet, type the document again and save the file."
+        )
+    ),
+    "document_number_unreadable": Message(
+        _(
+            "“%(value)s” looks like a document a spreadsheet turned into a number, and "
+            "restoring it does not give a valid %(document_type)s. Format the Document column "
+            "as Text in the spreadsheet, type the document again with its leading zeros and "
+            "save the file."
+        )
+    ),
+    # An import changing how an existing account is recognised (a warning).
+    "identity_changed": IdentityChangeMessage(
+        _(
+            "This row changes the %(field)s of account %(account)s from %(old)s to %(new)s. "
+            "If that is not meant, leave the cell blank to keep the current value."
+        )
+    ),
+    "identity_changed_matched": IdentityChangeMessage(
+        _(
+            "This row has no Id, but its document matches the open account %(account)s, so it "
+            "changes that account's %(field)s from %(old)s to %(new)s. If that is not meant, "
+            "leave the cell blank to keep the current value, or check the document."
         )
     ),
     # Status and ids.
@@ -285,13 +358,39 @@ def rule_error(code: str, **params: object) -> ValidationError:
     return ValidationError(RuleText(code, safe), code=code, params=safe)
 
 
+class DoubtfulValue(ValidationError):
+    """A value a rule read one way though it could mean another: 1.500 read as 1500.00, a
+    CPF whose leading zeros a spreadsheet dropped. ``value`` is the reading.
+
+    Raised like any rule error, so a channel that cannot show a warning (the form, the API)
+    refuses the value; the import stores ``value`` and shows the doubt as a warning
+    (accounts.changes). A rule that checks the value further keeps the doubt: ``checked``.
+    """
+
+    def __init__(self, value: object, code: str, params: Mapping[str, object]) -> None:
+        safe = {name: json_safe(item) for name, item in params.items()}
+        super().__init__(RuleText(code, safe), code=code, params=safe)
+        self.value = value
+
+    def checked(self, check: Callable[[object], object]) -> "DoubtfulValue":
+        """The same doubt about ``check(value)``; ``check``'s own errors come first."""
+        return DoubtfulValue(check(self.value), self.code, self.params)
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the change is refused
+    WARNING = "warning"  # the change is made, but deserves a look (confirmed knowingly)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Why a proposed change cannot be made as asked, on one field (None: the whole change)."""
+    """Why a proposed change cannot be made as asked, on one field (None: the whole change),
+    or, with severity WARNING, what to check about a change that will be made."""
 
     code: str
     field: str | None = None
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    severity: Severity = Severity.ERROR
 
     @property
     def message(self) -> str:
@@ -301,6 +400,10 @@ class Problem:
     def from_error(cls, error: ValidationError, field_name: str | None) -> "Problem":
         """A rule's ValidationError (one error, as rules raise them) as a problem."""
         return cls(error.code or "invalid", field_name, dict(error.params or {}))
+
+    @classmethod
+    def warning(cls, code: str, field_name: str | None, params: Mapping[str, object]) -> "Problem":
+        return cls(code, field_name, params, Severity.WARNING)
 
     def as_validation_error(self) -> ValidationError:
         return ValidationError(

@@ -8,24 +8,22 @@ a number is read from text.
 """
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.utils.formats import get_format
 
+from . import documents
+from .amounts import NumberStyle, read_amount
 from .models import Account, AccountStatus, DocumentType
-from .problems import rule_error
+from .problems import DoubtfulValue, rule_error
 
 MAX_CREDIT_LIMIT = Decimal("999999999999.99")  # what decimal(14,2) can hold
 EMAIL_MAX_LENGTH = Account._meta.get_field("email").max_length
 OTHER_DOCUMENT_MAX_LENGTH = Account._meta.get_field("document").max_length
 # Ids chosen by API callers (and built from documents) must stay usable in a URL path.
 ACCOUNT_ID_PATTERN = re.compile(r"[A-Za-z0-9._:@+-]{1,100}")
-
-_document_separators = re.compile(r"[\s./\-]")
-
 
 def _eager(pattern: re.Pattern) -> re.Pattern:
     return re.compile(pattern.pattern, pattern.flags)
@@ -38,50 +36,26 @@ _email_validator.user_regex = _eager(EmailValidator.user_regex)
 _email_validator.domain_regex = _eager(EmailValidator.domain_regex)
 _email_validator.literal_regex = _eager(EmailValidator.literal_regex)
 
-CPF_WEIGHTS = (tuple(range(10, 1, -1)), tuple(range(11, 1, -1)))
-CNPJ_WEIGHTS = ((5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2), (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2))
-DOCUMENT_LENGTHS = {DocumentType.CPF: 11, DocumentType.CNPJ: 14}
 
 
 # --- Numbers -------------------------------------------------------------------------------
 
 
-class NumberStyle(StrEnum):
-    """How a channel writes numbers, which decides what `1,500` and `1.500` mean."""
-
-    DECIMAL_POINT = "point"  # 1,500.25: English forms
-    DECIMAL_COMMA = "comma"  # 1.500,25: es/pt-BR forms, `;` files saved by Excel
-    # The channel cannot know (API strings, comma- or tab-separated files): a lone separator
-    # followed by exactly three digits is refused with both readings.
-    UNKNOWN = "unknown"
-
-    @classmethod
-    def of_active_language(cls) -> "NumberStyle":
-        return cls.DECIMAL_COMMA if get_format("DECIMAL_SEPARATOR") == "," else cls.DECIMAL_POINT
-
-
-# "R$ 1.500,00" pasted from a receipt, "1.500,00 €": the symbol is not part of the number.
-_currency = re.compile(r"^\s*(?:[A-Za-z]{0,3}\$|€|£)|(?:[A-Za-z]{0,3}\$|€|£)\s*$")
-_spaces = str.maketrans("", "", " \u00a0\u202f")  # 1 500,00 as French and pt-BR group digits
-_plain_number = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-# What nearly every cell of an import holds, with nothing to decide about separators.
+# What nearly every cell of an import holds, read the same in every style: no separator, or a
+# point followed by one or two digits.
 _common_number = re.compile(r"-?\d+(?:\.\d{1,2})?", re.ASCII)
-_grouped = {
-    separator: re.compile(rf"[+-]?[1-9]\d{{0,2}}(?:{re.escape(separator)}\d{{3}})+", re.ASCII)
-    for separator in ",."
-}
-_thousands_separator = {NumberStyle.DECIMAL_POINT: ",", NumberStyle.DECIMAL_COMMA: "."}
 
 
-def parse_amount(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> Decimal:
-    """Read a number given as Decimal, int, float or text, the way ``style`` writes it.
+def parse_amount(
+    raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN, decimal_places: int = 2
+) -> Decimal:
+    """Read a number given as Decimal, int, float or text, as ``style`` writes numbers.
 
-    Both separators (`1.500,25`, `1,500.25`): the last one is the decimal separator. One
-    kind repeated (`1,500,000`): thousands. A lone separator followed by exactly three
-    digits (`1,500`) is a thousands separator where the style says so and an
-    ``amount_ambiguous`` error where the style is unknown — never 1.50. Digits other than
-    ASCII 0–9, NaN, infinity and Python's `1_000` are refused; `1e400` is a (too large)
-    number, not a crash.
+    Text is read by accounts.amounts: `1.500,25`, `1,500.25`, `R$ 1.500,00`, `(1.500,00)`;
+    a lone separator followed by exactly three digits (`1,500`) is never 1.50 — thousands
+    where the style agrees, refused where it contradicts, problems.DoubtfulValue where
+    nothing tells. Digits other than ASCII 0–9, NaN and infinity are refused; `1e400` is a
+    (too large) number, not a crash.
     """
     if isinstance(raw, Decimal):
         value = raw
@@ -90,48 +64,31 @@ def parse_amount(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> De
     elif isinstance(raw, float):
         value = Decimal(str(raw))
     else:
-        value = Decimal(_number_text(str(raw), style))
+        text = str(raw)
+        if _common_number.fullmatch(text):
+            value = Decimal(text)
+        else:
+            value = read_amount(text, style, decimal_places=decimal_places)
     if not value.is_finite():
         raise rule_error("not_a_number", value=str(raw))
     return value
 
 
-def _number_text(raw: str, style: NumberStyle) -> str:
-    """Text → what Decimal reads (`1.500,25` → `1500.25`); raises the rule's errors."""
-    if _common_number.fullmatch(raw):
-        return raw  # 1500, 1500.00, 0.05: read the same in every style
-    text = _currency.sub("", raw.strip()).translate(_spaces)
-    if not text.isascii():
-        code = "non_ascii_digits" if any(char.isdigit() for char in text) else "not_a_number"
-        raise rule_error(code, value=raw)
-    commas, dots = text.count(","), text.count(".")
-    if commas and dots:
-        decimal_point, thousands = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
-        integer, _point, fraction = text.rpartition(decimal_point)
-        if _grouped[thousands].fullmatch(integer):
-            text = f"{integer.replace(thousands, '')}.{fraction}"
-    elif commas or dots:
-        separator = "," if commas else "."
-        if _grouped[separator].fullmatch(text):
-            integer, _separator, fraction = text.partition(separator)
-            if commas + dots == 1 and style is NumberStyle.UNKNOWN:
-                raise rule_error(
-                    "amount_ambiguous",
-                    value=raw,
-                    thousands=integer + fraction,
-                    decimal=Decimal(f"{integer}.{fraction}").normalize(),
-                )
-            if commas + dots > 1 or _thousands_separator[style] == separator:
-                text = text.replace(separator, "")
-        text = text.replace(",", ".")
-    if not _plain_number.fullmatch(text):
-        raise rule_error("not_a_number", value=raw)
-    return text
+def _keeping_doubt(read: Callable[[], Decimal], check: Callable[[Decimal], Decimal]) -> Decimal:
+    """``check(read())``; a doubtful reading is checked too and stays a doubt if it passes."""
+    try:
+        value = read()
+    except DoubtfulValue as doubt:
+        raise doubt.checked(check) from None
+    return check(value)
 
 
 def clean_credit_limit(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> Decimal:
     """A credit limit: money ≥ 0 with at most 2 decimal places."""
-    value = parse_amount(raw, style=style)
+    return _keeping_doubt(lambda: parse_amount(raw, style=style), _checked_credit_limit)
+
+
+def _checked_credit_limit(value: Decimal) -> Decimal:
     if value < 0:
         raise rule_error("credit_limit_negative")
     if value > MAX_CREDIT_LIMIT:
@@ -155,7 +112,14 @@ def clean_tolerance(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) ->
     """
     text = raw.strip() if isinstance(raw, str) else raw
     is_percent = isinstance(text, str) and text.endswith("%")
-    value = parse_amount(text.removesuffix("%") if is_percent else text, style=style)
+    number = text.removesuffix("%") if is_percent else text
+    return _keeping_doubt(
+        lambda: parse_amount(number, style=style, decimal_places=4),
+        lambda value: _checked_tolerance(value, is_percent=is_percent),
+    )
+
+
+def _checked_tolerance(value: Decimal, *, is_percent: bool) -> Decimal:
     if value < 0:
         raise rule_error("tolerance_negative")
     if value > 100:
@@ -176,26 +140,6 @@ def clean_tolerance(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) ->
 # --- Documents -----------------------------------------------------------------------------
 
 
-def _check_digit(base: str, weights: tuple[int, ...]) -> str:
-    # Each character counts as its ASCII code − 48, so the 2026 alphanumeric CNPJ works too.
-    remainder = (
-        sum((ord(char) - 48) * weight for char, weight in zip(base, weights, strict=True)) % 11
-    )
-    return "0" if remainder < 2 else str(11 - remainder)
-
-
-def with_check_digits(base: str, weights: tuple[tuple[int, ...], tuple[int, ...]]) -> str:
-    """Append the two check digits of a CPF (9 digits) or CNPJ (12 characters) base."""
-    first = _check_digit(base, weights[0])
-    return base + first + _check_digit(base + first, weights[1])
-
-
-def has_valid_check_digits(document: str, weights) -> bool:
-    """The Receita Federal check-digit rule (python-stdnum's br.cpf / br.cnpj agree: the tests
-    compare them); computed here because it runs once per row of every import."""
-    return with_check_digits(document[:-2], weights) == document
-
-
 def _choice(raw: object, choices: list[str], code: str) -> str:
     """One of ``choices``, given in any case."""
     value = str(raw or "").strip()
@@ -213,8 +157,9 @@ def clean_document_type(raw: object) -> str:
 def clean_document(document_type: str, raw: object, *, required: bool = True) -> str:
     """Normalize a document (digits/letters only) and check its check digits.
 
-    A refused CPF/CNPJ that a spreadsheet mangled, or that is a valid document of the other
-    type, gets that more helpful error instead.
+    A CPF/CNPJ a spreadsheet wrote as a number is read back only when exactly one reading is
+    valid, as a problems.DoubtfulValue when digits were restored (accounts.documents). A
+    valid document of the other type gets that hint instead of a bare refusal.
     """
     text = str(raw or "").strip()
     if not text:
@@ -225,76 +170,26 @@ def clean_document(document_type: str, raw: object, *, required: bool = True) ->
         if len(text) > OTHER_DOCUMENT_MAX_LENGTH:
             raise rule_error("document_too_long", max=OTHER_DOCUMENT_MAX_LENGTH)
         return text
-    compact = _document_separators.sub("", text).upper()
-    try:
-        if document_type == DocumentType.CPF:
-            return _clean_cpf(compact)
-        return _clean_cnpj(compact)
-    except ValidationError as error:
-        raise _explained(document_type, text) or error from None
-
-
-def _clean_cpf(compact: str) -> str:
-    if not (compact.isascii() and compact.isdigit()) or len(compact) != 11:
-        raise rule_error("cpf_invalid_length")
-    if len(set(compact)) == 1 or not has_valid_check_digits(compact, CPF_WEIGHTS):
-        raise rule_error("cpf_invalid_check_digits")
-    return compact
-
-
-def _clean_cnpj(compact: str) -> str:
-    if (
-        len(compact) != 14
-        or not compact.isascii()
-        or not compact.isalnum()
-        or not compact[12:].isdigit()
-    ):
-        raise rule_error("cnpj_invalid_length")
-    if len(set(compact)) == 1 or not has_valid_check_digits(compact, CNPJ_WEIGHTS):
-        raise rule_error("cnpj_invalid_check_digits")
-    return compact
-
-
-def _explained(document_type: str, text: str) -> ValidationError | None:
-    """Why a refused CPF/CNPJ is probably wrong, when it can be told.
-
-    Excel reads a CPF/CNPJ as a number: it drops leading zeros, may add ".0", and shows long
-    ones in scientific notation (5,29982E+10). The commonest slip at the counter is a CNPJ
-    typed with CPF still selected, or the reverse.
-    """
-    if "E+" in text.upper():
-        return rule_error("document_in_scientific_notation")
-    digits = text.removesuffix(".0")
-    length = DOCUMENT_LENGTHS[document_type]
-    if digits.isascii() and digits.isdigit() and len(digits) <= length:
-        fixed = digits.zfill(length)
-        if fixed != text and _is_valid(document_type, fixed):
-            return rule_error(
-                "document_changed_by_spreadsheet", document=format_document(document_type, fixed)
+    repaired = documents.repair_spreadsheet_document(document_type, text)
+    if repaired is not None:
+        if repaired.needs_review:
+            raise DoubtfulValue(
+                repaired.document,
+                "document_changed_by_spreadsheet",
+                {
+                    "value": text,
+                    "document_type": document_type,
+                    "document": documents.format_document(document_type, repaired.document),
+                },
             )
-    for other_type in DOCUMENT_LENGTHS:
-        if other_type != document_type and _is_valid(other_type, text):
-            return rule_error("other_document_type", type=other_type)
-    return None
-
-
-def _is_valid(document_type: str, text: str) -> bool:
-    compact = _document_separators.sub("", text).upper()
-    check = _clean_cpf if document_type == DocumentType.CPF else _clean_cnpj
+        return repaired.document
     try:
-        check(compact)
+        return documents.checked_document(document_type, text)
     except ValidationError:
-        return False
-    return True
-
-
-def format_document(document_type: str, document: str) -> str:
-    """Show a stored document with its usual mask."""
-    if document_type == DocumentType.CPF and len(document) == 11:
-        return f"{document[:3]}.{document[3:6]}.{document[6:9]}-{document[9:]}"
-    if document_type == DocumentType.CNPJ and len(document) == 14:
-        return f"{document[:2]}.{document[2:5]}.{document[5:8]}/{document[8:12]}-{document[12:]}"
-    return document
+        for other_type in documents.DOCUMENT_LENGTHS:
+            if other_type != document_type and documents.is_valid_document(other_type, text):
+                raise rule_error("other_document_type", type=other_type) from None
+        raise
 
 
 # --- E-mail, status, id --------------------------------------------------------------------

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .rules import NumberStyle, parse_amount
+from .amounts import NumberStyle
+from .rules import parse_amount
 
 MAX_DAY_COUNT = 365
 MAX_REMINDERS = 10

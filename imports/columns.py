@@ -18,8 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from accounts.documents import format_document
 from accounts.models import Account, AccountStatus, DocumentType
-from accounts.rules import format_document
 
 
 class CellKind(StrEnum):

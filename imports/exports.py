@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 
 from accounts.demo import with_cnpj_check_digits, with_cpf_check_digits
+from accounts.documents import format_document
 from accounts.models import Account
-from accounts.rules import format_document
 
 from .columns import FIELD_NAMES, AccountResource, neutralize_cell, template_header
 

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.display import account_value_text
+
 from .messages import render_row_message
 
 
@@ -74,6 +76,9 @@ class ImportJob(models.Model):
     to_close = models.PositiveIntegerField(_("to close"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # Warnings about rows that will be applied (a doubtful value, an identity change):
+    # confirming a job that has any needs an explicit acknowledgement.
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
     change_sample = models.JSONField(_("sample of changes"), default=list, blank=True)
     # ... and what applying it did.
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -123,6 +128,9 @@ class ImportJob(models.Model):
 
     class WrongStatus(Exception):
         """The job is not in a status that allows the requested step."""
+
+    class WarningsNotAcknowledged(Exception):
+        """Confirming a job with warnings needs the person to say they checked them all."""
 
     def ensure_status(self, *allowed: str) -> None:
         """The one guard of the state machine: refuse a step from any other status."""
@@ -213,3 +221,44 @@ class ImportRowError(models.Model):
     def message(self) -> str:
         """The message in the active language."""
         return render_row_message(self.code, self.params, fallback=self.fallback_message)
+
+
+class ImportRowWarning(models.Model):
+    """A row that will be applied but deserves a look: a value read one way though it could
+    mean another, an existing account's e-mail or document changed. Rendered like a row error
+    (code + parameters, in the reader's language), with what will be stored."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_warnings")
+    row_number = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    value = models.CharField(_("value"), max_length=255, blank=True)
+    # The account field the warning is about, and its value once the row is applied.
+    field = models.CharField(_("field"), max_length=30, blank=True)
+    stored_value = models.CharField(_("value stored"), max_length=255, blank=True)
+    account_id = models.CharField(_("account"), max_length=100, blank=True)
+    code = models.CharField(_("code"), max_length=50)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("row warning")
+        verbose_name_plural = _("row warnings")
+        ordering = ["job", "row_number", "id"]
+        indexes = [
+            models.Index(fields=["job", "row_number"], name="importrowwarning_job_row_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.job_id} row {self.row_number}: {self.message}"
+
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        return render_row_message(self.code, self.params)
+
+    @property
+    def stored_text(self) -> str:
+        """What will be stored, as the account page shows it (money, %, a masked document)."""
+        if not self.field:
+            return ""
+        document_type = self.params.get("document_type") or self.params.get("new_type", "")
+        return account_value_text(self.field, self.stored_value, document_type=document_type)

@@ -4,8 +4,12 @@ Whether 1.500 is fifteen hundred depends on how the rest of the file writes numb
 that also holds 2.345,67 or 0,05 uses decimal commas, one with 1,234.56 or 12.5 decimal
 points. Those cells decide; when none does, the program that wrote the file is a hint
 (Excel writes `;` files in languages with decimal commas); when both styles appear, nothing
-ambiguous can be read. The decision becomes the `NumberContext` every amount of the file is
+ambiguous can be read. The decision becomes the `NumberStyle` every amount of the file is
 read in (accounts.amounts.read_amount), and a note that tells staff what was decided and why.
+
+Only a file holding such an amount needs the decision, so the import reads its rows with a
+pending style first and comes here (one more pass over the amount columns) only when it
+meets one: most files never pay for it.
 """
 
 import re
@@ -16,15 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.amounts import (
+    DecimalMark,
     Example,
-    NumberContext,
     NumberStyle,
     StyleBasis,
     WrittenAmount,
     read_written_amount,
 )
 
-from . import columns
+from . import columns, reader
+from .spreadsheets.cells import NumberCell
 
 # Every template column holding an amount, read-only ones included: an exported file's
 # balances (0.00) show its style as well as the credit limits do.
@@ -66,10 +71,10 @@ class NumberStyleEvidence:
 
     def add_written(self, row_number: int, column: str, written: WrittenAmount) -> None:
         """Count a cell already read by read_written_amount."""
-        shown = written.shows_style
-        if shown is NumberStyle.DECIMAL_POINT:
+        shown = written.shows_mark
+        if shown is DecimalMark.POINT:
             self._add_point(row_number, column, written.text.strip())
-        elif shown is NumberStyle.DECIMAL_COMMA:
+        elif shown is DecimalMark.COMMA:
             self._add_comma(row_number, column, written.text.strip())
         elif written.ambiguous:
             self.ambiguous_cells += 1
@@ -99,19 +104,20 @@ def amount_positions(header: Iterable[str]) -> dict[int, str]:
 def gather_evidence(
     records: Iterable[tuple[int, list[str]]], positions: dict[int, str]
 ) -> NumberStyleEvidence:
-    """Read every amount cell of a file's records (row number, cells)."""
+    """Read every amount cell of a file's records (row number, cells). A spreadsheet's number
+    cells say nothing of how its people write numbers: they are left out."""
     evidence = NumberStyleEvidence()
     unquote = columns.strip_neutralizing_quote
     add = evidence.add
     for row_number, cells in records:
         count = len(cells)
         for position, column in positions.items():
-            if position < count and cells[position]:
-                add(row_number, column, unquote(cells[position]))
+            if position < count and (cell := cells[position]) and type(cell) is not NumberCell:
+                add(row_number, column, unquote(cell))
     return evidence
 
 
-def file_format_style(*, delimiter: str, encoding: str) -> NumberStyle | None:
+def file_format_mark(*, delimiter: str, encoding: str) -> DecimalMark | None:
     """The style the program that wrote the file usually means, or None if it tells nothing.
 
     Excel separates columns with the list separator of the user's language: `;` where the
@@ -121,9 +127,9 @@ def file_format_style(*, delimiter: str, encoding: str) -> NumberStyle | None:
     comes from any of them: those say nothing.
     """
     if delimiter == ";":
-        return NumberStyle.DECIMAL_COMMA
+        return DecimalMark.COMMA
     if delimiter == "," and encoding in ("utf-8-sig", "cp1252"):
-        return NumberStyle.DECIMAL_POINT
+        return DecimalMark.POINT
     return None
 
 
@@ -131,17 +137,16 @@ def file_format_style(*, delimiter: str, encoding: str) -> NumberStyle | None:
 class NumberStyleDecision:
     """How a file's amounts are read, what that rests on, and the evidence for the note."""
 
-    context: NumberContext
+    style: NumberStyle
     evidence: NumberStyleEvidence
-    delimiter: str
 
     @property
-    def style(self) -> NumberStyle | None:
-        return self.context.style
+    def mark(self) -> DecimalMark | None:
+        return self.style.mark
 
     @property
     def basis(self) -> StyleBasis:
-        return self.context.basis
+        return self.style.basis
 
     def note(self) -> str:
         """What was decided and why, for the job's notes ("" for a file without amounts)."""
@@ -162,7 +167,7 @@ class NumberStyleDecision:
                 "comma": evidence.comma_example.text,
             }
         if basis is StyleBasis.CELLS:
-            point = self.style is NumberStyle.DECIMAL_POINT
+            point = self.mark is DecimalMark.POINT
             example = evidence.point_example if point else evidence.comma_example
             count = evidence.point_cells if point else evidence.comma_cells
             params = {
@@ -189,8 +194,8 @@ class NumberStyleDecision:
                 "%(column)s).",
                 count,
             ) % params
-        if basis is StyleBasis.FILE_FORMAT:
-            if self.style is NumberStyle.DECIMAL_COMMA:
+        if basis is StyleBasis.CONVENTION:
+            if self.mark is DecimalMark.COMMA:
                 note = _(
                     "Amounts: read with a decimal comma (1.500 is fifteen hundred), as Excel "
                     "writes semicolon-separated files in Spanish and Portuguese; no amount "
@@ -213,7 +218,7 @@ class NumberStyleDecision:
                 "example": evidence.ambiguous_example.text,
                 "row": evidence.ambiguous_example.row_number,
             }
-            if basis is StyleBasis.FILE_FORMAT:
+            if basis is StyleBasis.CONVENTION:
                 note += " " + ngettext(
                     "%(count)s amount, “%(example)s” (row %(row)s), can be read two ways: it "
                     "is read as thousands, with a warning if that contradicts the file's format.",
@@ -239,12 +244,27 @@ def decide_number_style(
     """Decide how a file's amounts are read: its cells first, then its format."""
     point, comma = evidence.point_example, evidence.comma_example
     if point and comma:
-        context = NumberContext(None, StyleBasis.MIXED, point, comma)
+        style = NumberStyle(None, StyleBasis.MIXED, point, comma)
     elif point or comma:
-        style = NumberStyle.DECIMAL_POINT if point else NumberStyle.DECIMAL_COMMA
-        context = NumberContext(style, StyleBasis.CELLS, point, comma)
-    elif style := file_format_style(delimiter=delimiter, encoding=encoding):
-        context = NumberContext(style, StyleBasis.FILE_FORMAT)
+        mark = DecimalMark.POINT if point else DecimalMark.COMMA
+        style = NumberStyle(mark, StyleBasis.CELLS, point, comma)
+    elif mark := file_format_mark(delimiter=delimiter, encoding=encoding):
+        style = NumberStyle(mark, StyleBasis.CONVENTION)
     else:
-        context = NumberContext(None, StyleBasis.NONE)
-    return NumberStyleDecision(context, evidence, delimiter)
+        style = NumberStyle.UNKNOWN
+    return NumberStyleDecision(style, evidence)
+
+
+PENDING = NumberStyle(None, StyleBasis.PENDING)
+
+
+def decide_file_number_style(open_binary, file_format: reader.FileFormat) -> NumberStyleDecision:
+    """Read every amount cell of a stored file (one pass, amount columns only) and decide."""
+    with open_binary() as binary:
+        records = reader.iter_records(
+            binary, encoding=file_format.encoding, delimiter=file_format.delimiter
+        )
+        evidence = gather_evidence(records, amount_positions(file_format.header))
+    return decide_number_style(
+        evidence, delimiter=file_format.delimiter, encoding=file_format.encoding
+    )

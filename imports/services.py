@@ -20,11 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.amounts import StyleUndecided
 from accounts.changes import Action
 from accounts.models import StoreSettings
 
-from . import pipeline, reader
-from .models import ImportJob, ImportRowError
+from . import number_style, pipeline, reader
+from .models import ImportJob, ImportRowError, ImportRowWarning
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +113,17 @@ def run_validation(*, job_id: int) -> ImportJob:
         job.heartbeat_at = timezone.now()
         job.rows_processed = 0
         job.save(update_fields=["status", "heartbeat_at", "rows_processed"])
-        job.row_errors.all().delete()
+        _forget_row_problems(job)
     fail_stale_jobs()  # a worker starting a task is the moment to notice one that died
 
-    def on_batch(rows_read: int, errors: list[pipeline.RowError]) -> None:
+    def on_batch(
+        rows_read: int, errors: list[pipeline.RowError], warnings: list[pipeline.RowWarning]
+    ) -> None:
         ImportRowError.objects.bulk_create(
             [error.as_model(job_id) for error in errors], batch_size=1000
+        )
+        ImportRowWarning.objects.bulk_create(
+            [warning.as_model(job_id) for warning in warnings], batch_size=1000
         )
         if not _touch(job_id, Status.VALIDATING, rows_processed=rows_read):
             raise _Stopped
@@ -128,7 +134,7 @@ def run_validation(*, job_id: int) -> ImportJob:
         job.refresh_from_db()
         return job
     except reader.FileRejected as rejected:
-        job.row_errors.all().delete()
+        _forget_row_problems(job)
         return _finish(job, Status.FAILED, file_error=rejected.message)
     except Exception as error:
         logger.exception("Validation of import #%s failed", job_id)
@@ -153,6 +159,7 @@ def run_validation(*, job_id: int) -> ImportJob:
         to_close=result.actions[Action.CLOSE],
         unchanged_count=result.actions[Action.UNCHANGED],
         error_count=result.error_rows,
+        warning_count=result.warnings,
         change_sample=result.sample,
         rows_processed=result.rows,
         rows_total=result.rows,
@@ -166,9 +173,19 @@ def run_validation(*, job_id: int) -> ImportJob:
     return job
 
 
+def _forget_row_problems(job: ImportJob) -> None:
+    job.row_errors.all().delete()
+    job.row_warnings.all().delete()
+
+
 def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
     """Read the stored file's format, record it on the job, run the pipeline over the file
-    and store the plan it writes beside the upload."""
+    and store the plan it writes beside the upload.
+
+    The rows are read with the file's number style pending: only when an amount such as
+    1.500 reads two ways is the style decided from all the file's amounts (one more pass over
+    the file), noted on the job, and the rows read again.
+    """
     storage, name = job.file.storage, job.file.name
 
     def open_binary():
@@ -180,15 +197,30 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
     job.notes = "\n".join(file_format.notes)
     job.rows_total = max(file_format.line_count - 1, 1)  # until the rows are counted
     job.save(update_fields=["encoding", "delimiter", "notes", "rows_total"])
+    store_settings = StoreSettings.load()
     with tempfile.TemporaryFile("w+b") as plan_file:
-        result = pipeline.validate_file(
-            open_binary,
-            file_format,
-            plan_file=plan_file,
-            store_settings=StoreSettings.load(),
-            batch_size=pipeline.configured_batch_size(),
-            on_batch=on_batch,
-        )
+
+        def validate(style) -> pipeline.ValidationResult:
+            return pipeline.validate_file(
+                open_binary,
+                file_format,
+                plan_file=plan_file,
+                store_settings=store_settings,
+                number_style=style,
+                batch_size=pipeline.configured_batch_size(),
+                on_batch=on_batch,
+            )
+
+        try:
+            result = validate(number_style.PENDING)
+        except StyleUndecided:
+            decision = number_style.decide_file_number_style(open_binary, file_format)
+            _forget_row_problems(job)
+            plan_file.seek(0)
+            plan_file.truncate()
+            job.notes = "\n".join(filter(None, [job.notes, decision.note()]))
+            job.save(update_fields=["notes"])
+            result = validate(decision.style)
         plan_file.seek(0)
         job.plan.save(f"job-{job.pk}-plan.csv", File(plan_file), save=False)
     return result
@@ -203,13 +235,31 @@ def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
     return job
 
 
-def confirm_import_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
-    """Staff confirmed the preview: queue the apply step. Raises ImportJob.WrongStatus."""
+def confirm_import_job(
+    *, job_id: int, user, acknowledged_warnings: int = 0, enqueue: bool = True
+) -> ImportJob:
+    """Staff confirmed the preview: queue the apply step.
+
+    A job with warnings is confirmed only with ``acknowledged_warnings`` equal to their
+    number (the "I checked the 4 warnings" box): raises ImportJob.WarningsNotAcknowledged,
+    and ImportJob.WrongStatus when the job cannot be confirmed now.
+    """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         # Two tabs, or a double click, cannot apply the same file twice: the second one
         # finds the job already importing.
         job.ensure_status(Status.READY_TO_CONFIRM)
+        if job.warning_count and acknowledged_warnings != job.warning_count:
+            raise ImportJob.WarningsNotAcknowledged(
+                ngettext(
+                    "This import has %(count)s warning: check it, then tick the box that says "
+                    "you did, and confirm again.",
+                    "This import has %(count)s warnings: check them, then tick the box that "
+                    "says you did, and confirm again.",
+                    job.warning_count,
+                )
+                % {"count": job.warning_count}
+            )
         job.status = Status.IMPORTING
         job.confirmed_by = user
         job.confirmed_at = timezone.now()
@@ -366,9 +416,10 @@ def fail_stale_jobs() -> int:
     )
 
 
-def import_file(*, path: Path, user, confirm: bool) -> ImportJob:
+def import_file(*, path: Path, user, confirm: bool, accept_warnings: bool = False) -> ImportJob:
     """The command line's import: the same job, validated and (with ``confirm``) applied
-    in this process instead of by the worker."""
+    in this process instead of by the worker. A job with warnings is applied only with
+    ``accept_warnings``; otherwise it stays ready to confirm."""
     with path.open("rb") as handle:
         job = create_import_job(
             uploaded_file=File(handle, name=path.name), user=user, enqueue=False
@@ -376,14 +427,19 @@ def import_file(*, path: Path, user, confirm: bool) -> ImportJob:
     if job.status == Status.UPLOADED:
         job = run_validation(job_id=job.pk)
     if confirm and job.status == Status.READY_TO_CONFIRM:
-        confirm_import_job(job_id=job.pk, user=user, enqueue=False)
+        if job.warning_count and not accept_warnings:
+            return job
+        confirm_import_job(
+            job_id=job.pk, user=user, acknowledged_warnings=job.warning_count, enqueue=False
+        )
         job = run_apply(job_id=job.pk)
     return job
 
 
-def job_summary(job: ImportJob, *, max_row_errors: int = 1000) -> dict:
+def job_summary(job: ImportJob, *, max_rows: int = 1000) -> dict:
     """The job as the command prints it (one JSON object)."""
-    errors = job.row_errors.order_by("row_number", "id")[:max_row_errors]
+    errors = job.row_errors.order_by("row_number", "id")[:max_rows]
+    warnings = job.row_warnings.order_by("row_number", "id")[:max_rows]
     return {
         "job": job.pk,
         "status": job.status,
@@ -391,9 +447,26 @@ def job_summary(job: ImportJob, *, max_row_errors: int = 1000) -> dict:
         "updated": job.shown_updated,
         "unchanged": job.unchanged_count,
         "errors": job.shown_errors,
+        "warnings": job.warning_count,
         "file_error": job.file_error or None,
         "row_errors": [
-            {"row": error.row_number, "column": error.column, "message": error.message}
+            {
+                "row": error.row_number,
+                "column": error.column,
+                "code": error.code,
+                "message": error.message,
+            }
             for error in errors
+        ],
+        "row_warnings": [
+            {
+                "row": warning.row_number,
+                "column": warning.column,
+                "value": warning.value,
+                "stored": warning.stored_value,
+                "code": warning.code,
+                "message": warning.message,
+            }
+            for warning in warnings
         ],
     }

@@ -77,9 +77,11 @@ def _upload_page(request, form: UploadForm, status: int = 200, size_error: str =
 
 def _job_context(request, job: ImportJob) -> dict:
     errors = Paginator(job.row_errors.order_by("row_number", "id"), 50)
+    warnings = Paginator(job.row_warnings.order_by("row_number", "id"), 50)
     return {
         "job": job,
         "errors_page": errors.get_page(request.GET.get("page")),
+        "warnings_page": warnings.get_page(request.GET.get("warnings_page")),
         "can_import": request.user.has_perm(IMPORT),
     }
 
@@ -103,12 +105,12 @@ def job_progress(request, pk: int):
     return response
 
 
-def _job_action(request, pk: int, action, done_message: str):
+def _job_action(request, pk: int, action, done_message: str, **options):
     try:
-        job = action(job_id=pk, user=request.user)
+        job = action(job_id=pk, user=request.user, **options)
     except ImportJob.DoesNotExist:
         raise Http404 from None
-    except ImportJob.WrongStatus as refused:
+    except (ImportJob.WrongStatus, ImportJob.WarningsNotAcknowledged) as refused:
         messages.error(request, str(refused))
         return redirect("imports:job-detail", pk=pk)
     messages.success(request, done_message)
@@ -118,8 +120,15 @@ def _job_action(request, pk: int, action, done_message: str):
 @require_POST
 @permission_required(IMPORT, raise_exception=True)
 def confirm(request, pk: int):
+    # The "I checked the N warnings" box posts N: a count that no longer matches (the job was
+    # checked again meanwhile) confirms nothing.
+    acknowledged = request.POST.get("acknowledged_warnings", "")
     return _job_action(
-        request, pk, services.confirm_import_job, _("Import confirmed: applying the changes.")
+        request,
+        pk,
+        services.confirm_import_job,
+        _("Import confirmed: applying the changes."),
+        acknowledged_warnings=int(acknowledged) if acknowledged.isdigit() else 0,
     )
 
 
@@ -146,8 +155,8 @@ class _Echo:
 def error_report(request, pk: int):
     """The failing rows as uploaded plus an Errors column, streamed."""
     job = get_object_or_404(ImportJob, pk=pk)
-    if not job.file or job.file_error or not job.shown_errors:
-        raise Http404(_("This import has no row errors to report."))
+    if not job.file or job.file_error or not (job.shown_errors or job.warning_count):
+        raise Http404(_("This import has no row errors or warnings to report."))
     if job.encoding in spreadsheets.SPREADSHEET_KINDS:
         report, filename, content_type = workbooks.error_report(
             job, currency_code=StoreSettings.load().currency_code

@@ -12,10 +12,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from accounts.amounts import NumberStyle, StyleBasis
+from accounts.amounts import DecimalMark, StyleBasis
 from imports.columns import template_header
 
-POINT, COMMA = NumberStyle.DECIMAL_POINT, NumberStyle.DECIMAL_COMMA
+POINT, COMMA = DecimalMark.POINT, DecimalMark.COMMA
 
 ENGLISH = ("Id", "Email", "Document", "Document Type", "Credit limit", "Tolerance rate", "Status")
 PORTUGUESE = (
@@ -89,7 +89,7 @@ class CorpusFile:
     header: tuple[str, ...]
     rows: tuple[Row, ...]
     # How the file's amounts must be read, and what that decision rests on.
-    style: NumberStyle | None
+    style: DecimalMark | None
     basis: StyleBasis
     delimiter: str = ","
     encoding: str = "utf-8"
@@ -114,8 +114,8 @@ def _stored(document: str, limit: str, tolerance: str = "0.0000", **kwargs) -> S
     return Stored(document, limit, tolerance, **kwargs)
 
 
-THOUSANDS = ("amount_read_as_thousands",)
-REPAIRED = ("document_repaired",)
+THOUSANDS = ("amount_ambiguous",)
+REPAIRED = ("document_changed_by_spreadsheet",)
 
 FILES = (
     CorpusFile(
@@ -268,7 +268,7 @@ FILES = (
                 _stored("07000000112", "1500.00", warnings=THOUSANDS)),
         ),
         COMMA,
-        StyleBasis.FILE_FORMAT,
+        StyleBasis.CONVENTION,
         delimiter=";",
         encoding="cp1252",
     ),
@@ -286,7 +286,7 @@ FILES = (
                 _stored("00123456797", "1500.00", warnings=THOUSANDS)),
         ),
         POINT,
-        StyleBasis.FILE_FORMAT,
+        StyleBasis.CONVENTION,
         byte_order_mark=codecs.BOM_UTF8,
     ),
     CorpusFile(
@@ -300,7 +300,7 @@ FILES = (
             Row("d2@example.com", "123456797", "CPF", "1000", "",
                 _stored("00123456797", "1000.00", warnings=REPAIRED)),
             Row("d3@example.com", "5,29982E+10", "CPF", "1000", "",
-                Refused("document", "document_scientific_notation")),
+                Refused("document", "document_in_scientific_notation")),
             Row("d4@example.com", "52998224725.0", "CPF", "1000", "",
                 _stored("52998224725", "1000.00", warnings=REPAIRED)),
             Row("d5@example.com", "7,000,000,112", "CPF", "1000", "",
@@ -308,7 +308,7 @@ FILES = (
             Row("d6@example.com", "191", "CNPJ", "1000", "",
                 _stored("00000000000191", "1000.00", document_type="CNPJ", warnings=REPAIRED)),
             Row("d7@example.com", "1.12223E+13", "CNPJ", "1000", "",
-                Refused("document", "document_scientific_notation")),
+                Refused("document", "document_in_scientific_notation")),
             Row("d8@example.com", "12345.0", "CPF", "1000", "",
                 Refused("document", "document_number_unreadable")),
             Row("d9@example.com", "9.876543490E+08", "CPF", "1000", "",

@@ -3,6 +3,10 @@ forms, the API and a one-row CSV import all ask the one planner (accounts.change
 
 Each case says how each channel expresses the same input; None where a channel has no way to
 (no page reopens a closed account). Each (case, channel) runs on its own database.
+
+A doubtful value (1.500 that may be 1.5, a CPF a spreadsheet turned into a number) gets the
+same code and message too: the form and the API, which apply at once, refuse it; the import,
+where someone confirms, shows it as a warning and stores its reading once acknowledged.
 """
 
 import json
@@ -20,6 +24,7 @@ from accounts import services
 from accounts.history import ChangeSource, Channel
 from accounts.models import Account, AccountStatus, StoreSettings
 from imports import services as import_services
+from imports.models import ImportJob
 from tests.api.conftest import API, key_headers
 from tests.factories import AccountFactory, UserFactory, valid_cpf
 from tests.imports.conftest import csv_bytes
@@ -135,18 +140,18 @@ CASES = [
         csv=["", NEW["email"], "11.222.333/0001-81", "CPF", "", "", ""],
     ),
     Case(
-        "a CPF mangled by a spreadsheet",
+        "a CPF a spreadsheet wrote in scientific notation",
         [
             (
-                "document_changed_by_spreadsheet",
-                "A spreadsheet probably changed this number (dropped its leading zeros or "
-                "added .0): did you mean 529.982.247-25? Format the Document column as text "
-                "before saving.",
+                "document_in_scientific_notation",
+                "“5,29982E+10” is a document a spreadsheet wrote in scientific notation, keeping "
+                "only its first digits: it cannot be read back. Format the Document column as "
+                "Text in the spreadsheet, type the document again and save the file.",
             )
         ],
-        form=("new", new_with(document="52998224725.0")),
-        api=("POST", "/accounts", api_new(document="52998224725.0")),
-        csv=["", NEW["email"], "52998224725.0", "CPF", "", "", ""],
+        form=("new", new_with(document="5,29982E+10")),
+        api=("POST", "/accounts", api_new(document="5,29982E+10")),
+        csv=["", NEW["email"], "5,29982E+10", "CPF", "", "", ""],
     ),
     Case(
         "duplicate open e-mail",
@@ -305,3 +310,77 @@ def test_every_channel_refuses_the_same_input_with_the_same_code_and_message(
     interfered = 1 if case.interfere else 0
     after = {account.pk: account.version for account in Account.objects.all()}
     assert after == {pk: version + interfered * (pk == ACCOUNT) for pk, version in before.items()}
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A value that reads two ways, as each channel sends it, and its one reading."""
+
+    name: str
+    expected: tuple[str, str]
+    form: dict
+    api: str
+    csv: list[str]
+    stored: dict[str, object]
+
+
+DOUBTS = [
+    Doubt(
+        "1.500 in English",
+        (
+            "amount_ambiguous",
+            "“1.500” could be 1500.00 (with “.” separating thousands) or 1.5. Write 1500, or "
+            "the amount with two decimals, so that it reads one way only.",
+        ),
+        form=new_with(credit_limit="1.500"),
+        api=api_new(creditLimit="1.500"),
+        csv=["", NEW["email"], CPF, "CPF", "1.500", "", ""],
+        stored={"credit_limit": Decimal("1500.00")},
+    ),
+    Doubt(
+        "a CPF whose leading zero a spreadsheet dropped",
+        (
+            "document_changed_by_spreadsheet",
+            "“8532061982.0” looks like the CPF 085.320.619-82 after a spreadsheet turned it "
+            "into a number (dropping its leading zeros or adding .0). Check that it is the "
+            "customer's, and type it as 085.320.619-82 (in a spreadsheet, format the column as "
+            "Text first).",
+        ),
+        form=new_with(document="8532061982.0"),
+        api=api_new(document="8532061982.0"),
+        csv=["", NEW["email"], "8532061982.0", "CPF", "", "", ""],
+        stored={"document": "08532061982"},
+    ),
+]
+
+
+@pytest.mark.parametrize("doubt", DOUBTS, ids=[doubt.name for doubt in DOUBTS])
+def test_a_doubtful_value_is_refused_where_it_applies_at_once_and_a_warning_in_an_import(
+    doubt, client, manager, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    refused_by_the_form = through_the_form(
+        Case(doubt.name, [], ("new", doubt.form), (), []), client
+    )
+    refused_by_the_api = through_the_api(
+        Case(doubt.name, [], None, ("POST", "/accounts", doubt.api), []), client
+    )
+    assert refused_by_the_form == refused_by_the_api == [doubt.expected]
+    assert not Account.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_services.create_import_job(
+            uploaded_file=SimpleUploadedFile("one.csv", csv_bytes([doubt.csv])), user=manager
+        )
+    job.refresh_from_db()
+    assert not job.row_errors.exists()
+    assert [(warning.code, warning.message) for warning in job.row_warnings.all()] == [
+        doubt.expected
+    ]
+    with pytest.raises(ImportJob.WarningsNotAcknowledged):
+        import_services.confirm_import_job(job_id=job.pk, user=manager)
+    assert not Account.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_services.confirm_import_job(job_id=job.pk, user=manager, acknowledged_warnings=1)
+    account = Account.objects.get()
+    assert {field: getattr(account, field) for field in doubt.stored} == doubt.stored

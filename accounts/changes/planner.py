@@ -8,9 +8,11 @@ from operator import ne
 from django.core.exceptions import ValidationError
 
 from accounts import rules, selectors
+from accounts.amounts import NumberStyle
+from accounts.documents import format_document
 from accounts.history import Channel
 from accounts.models import AccountStatus, DocumentType, StoreSettings, new_account_id
-from accounts.problems import Problem
+from accounts.problems import DoubtfulValue, Problem
 
 from .conflicts import other_open_account, stale_version_problem
 from .reads import BatchReads, read_batch
@@ -27,6 +29,8 @@ from .records import (
 )
 from .seen_keys import SeenKeys
 
+# Changes to these fields of an existing account are shown to whoever confirms an import.
+IDENTITY_FIELDS = ("email", "document_type", "document")
 # Distinct values whose rule outcome is remembered (document types, statuses, the store's
 # usual limits and tolerances repeat in every file); unique values cost nothing then.
 KNOWN_VALUES_LIMIT = 4096
@@ -43,6 +47,11 @@ class AccountChangePlanner:
     one (``lock=True``, in the transaction that writes it); the import plans its file batch
     by batch with one planner. Reads per batch: accounts by id, open accounts by the
     documents and by the e-mails that could collide, and the history of stale accounts.
+
+    Where someone confirms what a batch will do (the import's preview), accepted changes
+    carry warnings: a value read one way though it could mean another
+    (problems.DoubtfulValue), an existing account's e-mail or document changed. Elsewhere a
+    doubtful value is refused.
     """
 
     def __init__(self, store_settings: StoreSettings, *, seen: SeenKeys | None = None) -> None:
@@ -59,12 +68,13 @@ class AccountChangePlanner:
             {proposal.account_id for proposal in batch if proposal.account_id}, lock=lock
         )
         cleaned = [self._clean(proposal, stored.get(proposal.account_id)) for proposal in batch]
-        batch_reads = read_batch(batch, [values for values, _problems in cleaned], stored)
-        self.seen.prefetch(batch_reads.seen_keys([values for values, _problems in cleaned]))
+        cleaned_values = [values for values, _problems, _warnings in cleaned]
+        batch_reads = read_batch(batch, cleaned_values, stored)
+        self.seen.prefetch(batch_reads.seen_keys(cleaned_values))
         plan = BatchPlan()
         stale: list[tuple[list[Problem], StoredAccount, dict]] = []
-        for proposal, (values, problems) in zip(batch, cleaned, strict=True):
-            change = self._decide(proposal, values, problems, batch_reads, stale)
+        for proposal, (values, problems, warnings) in zip(batch, cleaned, strict=True):
+            change = self._decide(proposal, values, problems, warnings, batch_reads, stale)
             if change is None:
                 plan.refused.append(Refusal(proposal, problems))
             else:
@@ -82,15 +92,16 @@ class AccountChangePlanner:
 
     def _clean(
         self, proposal: ProposedChange, existing: StoredAccount | None
-    ) -> tuple[dict, list[Problem]]:
-        """Each given value through its rule; a value equal to the stored one (an exported
-        file sent back) already passed it."""
+    ) -> tuple[dict, list[Problem], list[Problem]]:
+        """Each given value through its rule: cleaned values, problems, warnings. A value equal
+        to the stored one (an exported file sent back) already passed it."""
         raw = proposal.values
         stored = existing.values if existing is not None else None
         style = proposal.number_style
         known = self._known
         cleaned: dict = {}
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         if "email" in raw:
             email = raw["email"]
             if stored is not None and email == stored.email:
@@ -118,6 +129,8 @@ class AccountChangePlanner:
                     cleaned["document"] = rules.clean_document(
                         document_type, document, required=False
                     )
+                except DoubtfulValue as doubt:
+                    _take_doubt(doubt, "document", proposal, cleaned, problems, warnings)
                 except ValidationError as error:
                     problems.append(Problem.from_error(error, "document"))
         for field, rule, style_or_none in (
@@ -128,11 +141,13 @@ class AccountChangePlanner:
             if field in raw:
                 try:
                     cleaned[field] = known(rule, raw[field], style_or_none)
+                except DoubtfulValue as doubt:
+                    _take_doubt(doubt, field, proposal, cleaned, problems, warnings)
                 except ValidationError as error:
                     problems.append(Problem.from_error(error, field))
-        return cleaned, problems
+        return cleaned, problems, warnings
 
-    def _known(self, rule: Callable, raw: object, style: rules.NumberStyle | None = None):
+    def _known(self, rule: Callable, raw: object, style: NumberStyle | None = None):
         """``rule(raw)``, remembered for values that repeat; the memory is capped."""
         key = (rule, raw, style)
         outcome = self._outcomes.get(key)
@@ -154,10 +169,11 @@ class AccountChangePlanner:
         proposal: ProposedChange,
         values: dict,
         problems: list[Problem],
+        warnings: list[Problem],
         reads: BatchReads,
         stale: list,
     ) -> PlannedChange | None:
-        """The planned change, or None with ``problems`` saying why not."""
+        """The planned change (with ``warnings``), or None with ``problems`` saying why not."""
         existing = reads.stored.get(proposal.account_id) if proposal.account_id else None
         matched = False
         if proposal.intent is Intent.CHANGE and existing is None:
@@ -190,7 +206,9 @@ class AccountChangePlanner:
         if problems:
             return None
         if before is None:
-            return PlannedChange(proposal.reference, Action.CREATE, account_id, after)
+            return PlannedChange(
+                proposal.reference, Action.CREATE, account_id, after, warnings=tuple(warnings)
+            )
         changed = tuple(compress(WRITABLE_FIELDS, map(ne, after, before)))
         if not changed:
             action = Action.UNCHANGED
@@ -198,6 +216,8 @@ class AccountChangePlanner:
             action = Action.CLOSE
         else:
             action = Action.UPDATE
+        if _confirmed_by_someone(proposal):
+            warnings.extend(_identity_changes(account_id, before, after, changed, matched))
         return PlannedChange(
             proposal.reference,
             action,
@@ -207,6 +227,7 @@ class AccountChangePlanner:
             existing.version,
             changed,
             matched,
+            tuple(warnings),
         )
 
     def _new_account(
@@ -347,8 +368,57 @@ class AccountChangePlanner:
                 seen.add(key, reference)
 
 
+def _confirmed_by_someone(proposal: ProposedChange) -> bool:
+    """Whether a person confirms the change after seeing its warnings (an import's preview);
+    the form and the API apply at once, so a doubt there is a refusal."""
+    return proposal.channel == Channel.IMPORT
+
+
+def _take_doubt(
+    doubt: DoubtfulValue,
+    field: str,
+    proposal: ProposedChange,
+    cleaned: dict,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> None:
+    if _confirmed_by_someone(proposal):
+        cleaned[field] = doubt.value
+        warnings.append(Problem.warning(doubt.code, field, dict(doubt.params)))
+    else:
+        problems.append(Problem.from_error(doubt, field))
+
+
+def _identity_changes(
+    account_id: str,
+    before: AccountValues,
+    after: AccountValues,
+    changed: tuple[str, ...],
+    matched: bool,
+) -> list[Problem]:
+    """A change of how an account is recognised (its e-mail, document or document type) is
+    never silent: one warning per field, old → new, naming the account."""
+    code = "identity_changed_matched" if matched else "identity_changed"
+    return [
+        Problem.warning(
+            code,
+            field,
+            {
+                "account": account_id,
+                "field": field,
+                "old": getattr(before, field),
+                "new": getattr(after, field),
+                "old_type": before.document_type,
+                "new_type": after.document_type,
+            },
+        )
+        for field in IDENTITY_FIELDS
+        if field in changed
+    ]
+
+
 def _is_stored_document(raw: object, document_type: str, stored: AccountValues) -> bool:
     """The value is the account's own document, bare or with the mask the export uses."""
     return document_type == stored.document_type and (
-        raw == stored.document or raw == rules.format_document(document_type, stored.document)
+        raw == stored.document or raw == format_document(document_type, stored.document)
     )

@@ -10,8 +10,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from accounts.amounts import NumberStyle
 from accounts.problems import Problem
-from accounts.rules import NumberStyle
 
 __all__ = [
     "WRITABLE_FIELDS",
@@ -98,6 +98,8 @@ class PlannedChange(NamedTuple):
     version: int = 0  # the account's version the plan was made on; 0 for a new account
     changed_fields: tuple[str, ...] = WRITABLE_FIELDS
     matched_by_document: bool = False
+    # Problems of severity WARNING: the change is made, but whoever confirms it should look.
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

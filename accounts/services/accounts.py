@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import rules
+from accounts.amounts import NumberStyle
 from accounts.changes import (
     AccountChangePlanner,
     Intent,
@@ -73,7 +74,7 @@ def open_account(
     *,
     values: Mapping[str, object],
     source: ChangeSource,
-    number_style: rules.NumberStyle = rules.NumberStyle.UNKNOWN,
+    number_style: NumberStyle = NumberStyle.UNKNOWN,
     id_from_document: bool = False,
 ) -> SavedChange:
     """Open a new account (``id_from_document``: with VTEX's `{document}_{documentType}` id)."""
@@ -93,7 +94,7 @@ def change_account(
     values: Mapping[str, object],
     source: ChangeSource,
     based_on_version: int | None = None,
-    number_style: rules.NumberStyle = rules.NumberStyle.UNKNOWN,
+    number_style: NumberStyle = NumberStyle.UNKNOWN,
     intent: Intent = Intent.CHANGE,
 ) -> SavedChange:
     """Change the given fields of an existing account (the others stay as they are).

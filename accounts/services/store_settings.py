@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts import rules, store_rules
+from accounts.amounts import NumberStyle
 from accounts.models import StoreSettings
 
 # Each store setting and the rule that reads it; fields not given keep their value.
@@ -30,7 +31,7 @@ AMOUNT_RULES = {rules.clean_credit_limit, store_rules.clean_rate}
 
 
 def update_store_settings(
-    *, number_style: rules.NumberStyle = rules.NumberStyle.UNKNOWN, **values: object
+    *, number_style: NumberStyle = NumberStyle.UNKNOWN, **values: object
 ) -> StoreSettings:
     """Change the given store settings (one row; see STORE_SETTING_RULES), each by its rule."""
     unknown = values.keys() - STORE_SETTING_RULES.keys()

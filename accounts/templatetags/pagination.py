@@ -15,3 +15,13 @@ def page_numbers(page: Page) -> list:
     if getattr(paginator, "count_is_estimate", False):
         return []
     return list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int) -> str:
+    """`?status=open&page=3`: the request's parameters with the page replaced. A page that
+    shows two lists names the second one's parameter (`page_parameter`), which Django's
+    `{% querystring %}` cannot take from a variable."""
+    query = context["request"].GET.copy()
+    query[context.get("page_parameter") or "page"] = number
+    return f"?{query.urlencode()}"

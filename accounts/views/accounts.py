@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts import selectors, services
+from accounts.amounts import NumberStyle
 from accounts.changes import Action
 from accounts.display import money
 from accounts.forms import AccountChangeForm, AccountCloseForm, AccountCreateForm
 from accounts.models import Account, AccountStatus, DocumentType
 from accounts.pagination import AccountPaginator
 from accounts.problems import DUPLICATE_CODES, ChangeRefused, Problem
-from accounts.rules import NumberStyle
 
 from .staff import StaffPermissionMixin, form_source, get_account_or_404
 

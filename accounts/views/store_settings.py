@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from accounts import services
+from accounts.amounts import NumberStyle
 from accounts.forms import StoreSettingsForm
-from accounts.rules import NumberStyle
 
 from .staff import StaffPermissionMixin
 

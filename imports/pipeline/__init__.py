@@ -5,7 +5,7 @@ rows / batch size, never with rows:
 
 - ``rows``: the reader's records → ``ParsedRow`` (the text of each filled cell);
 - ``meaning``: a row → a ``ProposedChange`` for accounts.changes' planner, and the planner's
-  problems → ``RowError``s named by the file's columns;
+  problems → ``RowError``s and its warnings → ``RowWarning``s, named by the file's columns;
 - ``validate``: the driver of the preview: batch by batch through one planner, accepted
   changes into the *plan* (``plan_file``, one line per change, with the account's version
   seen), counts and a sample into a ``ValidationResult`` (``preview``);
@@ -22,13 +22,14 @@ from .apply import ApplyResult, ImportSource, apply_plan
 from .plan_file import read_plan
 from .preview import ValidationResult
 from .report import error_report_rows, failing_rows, joined_messages
-from .rows import RowError, configured_batch_size
+from .rows import RowError, RowWarning, configured_batch_size
 from .validate import validate_file
 
 __all__ = [
     "ApplyResult",
     "ImportSource",
     "RowError",
+    "RowWarning",
     "ValidationResult",
     "apply_plan",
     "configured_batch_size",

@@ -6,15 +6,15 @@ as it is. Every rule is the planner's; this module only translates between a row
 proposed change, and names a problem's field by the column the file gives it.
 """
 
-from accounts.changes import BatchPlan, Intent, ProposedChange
+from accounts.amounts import NumberStyle
+from accounts.changes import BatchPlan, Intent, PlannedChange, ProposedChange
 from accounts.history import Channel
 from accounts.models import DocumentType
 from accounts.problems import Problem
-from accounts.rules import NumberStyle
 
 from .. import columns, reader
 from ..spreadsheets.cells import NumberCell, UnreadableCell
-from .rows import ParsedRow, RowError
+from .rows import ParsedRow, RowError, RowWarning
 
 TEMPLATE_COLUMNS = {field.attribute: field.column_name for field in columns.template_fields()}
 
@@ -27,19 +27,20 @@ def template_column(field: str | None) -> str:
 class RowMeaning:
     """Reads one file's rows as proposed changes and its problems as row errors."""
 
-    def __init__(self, file_format: reader.FileFormat) -> None:
-        # Excel in es/pt locales writes `;` files with decimal commas: 1.500,00. Other files
-        # may come from anywhere: an amount that reads two ways is refused, not guessed.
-        self.number_style = (
-            NumberStyle.DECIMAL_COMMA if file_format.decimal_comma else NumberStyle.UNKNOWN
-        )
+    def __init__(self, file_format: reader.FileFormat, number_style: NumberStyle) -> None:
+        # How the file writes 1.500 (imports.number_style): pending until an amount that
+        # reads two ways makes the import decide from all the file's amounts.
+        self.number_style = number_style
         self.header_by_field = file_format.header_by_field
 
     def proposal(self, row: ParsedRow) -> ProposedChange:
-        account_id = row.values.get("id", "")
+        values = row.values  # the planner reads the account fields; "id" is the account's
+        if row.typed_cells:
+            values = _with_numbers(values, row.typed_cells)
+        account_id = values.get("id", "")
         return ProposedChange(
             Intent.CHANGE if account_id else Intent.OPEN_OR_MATCH_DOCUMENT,
-            row.values,  # the planner reads the account fields; "id" is the account's
+            values,
             Channel.IMPORT,
             account_id,
             None,
@@ -62,6 +63,37 @@ class RowMeaning:
             )
             for problem in problems
         ]
+
+    def row_warnings(self, change: PlannedChange, row: ParsedRow) -> list[RowWarning]:
+        """A change's warnings named by the file's columns, with the cell and the value the
+        account will have."""
+        return [
+            RowWarning(
+                change.reference,
+                self.column(warning.field),
+                row.values.get(warning.field, "") if warning.field else "",
+                warning.field or "",
+                str(getattr(change.after, warning.field)) if warning.field else "",
+                change.account_id if change.before is not None else "",  # a new one has no page
+                warning.code,
+                dict(warning.params),
+            )
+            for warning in change.warnings
+        ]
+
+
+AMOUNT_FIELDS = ("credit_limit", "tolerance")
+
+
+def _with_numbers(values: dict[str, str], typed_cells: dict[str, str]) -> dict[str, object]:
+    """A spreadsheet's number cells of amount columns as the Decimals they hold: 1.234 typed as
+    a number is 1.234 in any language, never a doubt about thousands."""
+    numbers = {
+        field: typed_cells[field].number
+        for field in AMOUNT_FIELDS
+        if field in values and isinstance(typed_cells.get(field), NumberCell)
+    }
+    return {**values, **numbers} if numbers else values
 
 
 def cell_errors(row: ParsedRow, meaning: RowMeaning) -> list[RowError]:

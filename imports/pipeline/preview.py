@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from accounts.changes import WRITABLE_FIELDS, Action, BatchPlan, PlannedChange
+from accounts.documents import format_document
 
 from .meaning import template_column
 
@@ -16,6 +17,7 @@ class ValidationResult:
 
     rows: int = 0
     error_rows: int = 0
+    warnings: int = 0
     # Accepted rows by what they do: create, update, close, unchanged.
     actions: Counter[Action] = field(default_factory=Counter)
     matched_by_document: int = 0
@@ -51,7 +53,7 @@ def _text(value) -> str:
 def sample_entry(change: PlannedChange) -> dict:
     """One change as the preview shows it: each changed column, old → new."""
     before, after = change.before, change.after
-    return {
+    entry = {
         "row": change.reference,
         "action": str(change.action),
         "account_id": change.account_id,
@@ -67,3 +69,7 @@ def sample_entry(change: PlannedChange) -> dict:
             if name in change.changed_fields
         ],
     }
+    if change.matched_by_document:
+        # Why a row without an Id changes this account: the document they share.
+        entry["matched_document"] = format_document(after.document_type, after.document)
+    return entry

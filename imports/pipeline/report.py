@@ -1,25 +1,46 @@
-"""The error report: the failing rows as uploaded, with an Errors column in the reader's
-language."""
+"""The error report: the rows with errors or warnings as uploaded, with an Errors column in
+the reader's language."""
 
+import heapq
 from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
 
 from .. import columns, reader
 from ..messages import render_row_message
 from ..models import ImportJob
 
 
-def failing_rows(job: ImportJob) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
-    """The file's header (with no errors), then each failing row as uploaded with its errors
-    as (column, message in the active language); a previous report's Errors column left out.
-
-    Streams the stored file and the job's errors (both in row order) side by side, so a
-    report of a million rows costs no more memory than one of ten.
-    """
+def _row_problems(job: ImportJob) -> Iterator[tuple[int, str, str]]:
+    """(row, column, message in the active language) of the job's errors and warnings, in row
+    order; a warning's message says it is one."""
     errors = job.row_errors.order_by("row_number", "id").values_list(
         "row_number", "column", "code", "params", "fallback_message"
     )
-    pending = iter(errors.iterator(chunk_size=2000))
-    next_error = next(pending, None)
+    warnings = job.row_warnings.order_by("row_number", "id").values_list(
+        "row_number", "column", "code", "params"
+    )
+    rendered_errors = (
+        (row, column, render_row_message(code, params, fallback=fallback))
+        for row, column, code, params, fallback in errors.iterator(chunk_size=2000)
+    )
+    rendered_warnings = (
+        (row, column, _("Warning: %(message)s") % {"message": render_row_message(code, params)})
+        for row, column, code, params in warnings.iterator(chunk_size=2000)
+    )
+    return heapq.merge(rendered_errors, rendered_warnings, key=lambda problem: problem[0])
+
+
+def failing_rows(job: ImportJob) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
+    """The file's header (with no problems), then each row with errors or warnings as uploaded,
+    with them as (column, message in the active language); a previous report's Errors column
+    left out.
+
+    Streams the stored file and the job's problems (all in row order) side by side, so a
+    report of a million rows costs no more memory than one of ten.
+    """
+    pending = _row_problems(job)
+    next_problem = next(pending, None)
     with job.file.storage.open(job.file.name, "rb") as binary:
         records = reader.iter_records(
             binary, encoding=job.encoding, delimiter=job.delimiter, include_header=True
@@ -35,17 +56,15 @@ def failing_rows(job: ImportJob) -> Iterator[tuple[list[str], list[tuple[str, st
                 ]
                 yield [cells[position] for position in kept], []
                 continue
-            row_errors = []
-            while next_error is not None and next_error[0] <= row_number:
-                if next_error[0] == row_number:
-                    _row, column, code, params, fallback = next_error
-                    message = render_row_message(code, params, fallback=fallback)
-                    row_errors.append((column, message))
-                next_error = next(pending, None)
-            if row_errors:
+            problems = []
+            while next_problem is not None and next_problem[0] <= row_number:
+                if next_problem[0] == row_number:
+                    problems.append(next_problem[1:])
+                next_problem = next(pending, None)
+            if problems:
                 kept_cells = [cells[position] if position < len(cells) else "" for position in kept]
-                yield kept_cells, row_errors
-            if next_error is None:
+                yield kept_cells, problems
+            if next_problem is None:
                 break
 
 

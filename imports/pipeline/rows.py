@@ -9,7 +9,7 @@ from django.conf import settings
 from accounts.rules import storable
 
 from .. import columns, reader, spreadsheets
-from ..models import ImportRowError
+from ..models import ImportRowError, ImportRowWarning
 
 
 def configured_batch_size() -> int:
@@ -45,6 +45,34 @@ class RowError:
             row_number=self.row_number,
             column=storable(self.column[:100]),
             value=storable(self.value[:255]),
+            code=self.code[:50],
+            params=_storable(self.params),
+        )
+
+
+@dataclass(slots=True)
+class RowWarning:
+    """What to check about a row that will be applied: a code and its parameters, the cell,
+    and what will be stored."""
+
+    row_number: int
+    column: str
+    value: str
+    field: str
+    stored_value: str
+    account_id: str
+    code: str
+    params: dict
+
+    def as_model(self, job_id: int) -> ImportRowWarning:
+        return ImportRowWarning(
+            job_id=job_id,
+            row_number=self.row_number,
+            column=storable(self.column[:100]),
+            value=storable(self.value[:255]),
+            field=self.field,
+            stored_value=storable(self.stored_value[:255]),
+            account_id=self.account_id,
             code=self.code[:50],
             params=_storable(self.params),
         )

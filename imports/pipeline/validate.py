@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from accounts.amounts import NumberStyle
 from accounts.changes import AccountChangePlanner, Action
 from accounts.models import StoreSettings
 
@@ -16,7 +17,7 @@ from .. import reader
 from .meaning import RowMeaning, cell_errors, refuse_documents_typed_as_numbers
 from .plan_file import plan_line, plan_writer
 from .preview import ValidationResult
-from .rows import ParsedRow, RowError, batched, parse_rows
+from .rows import ParsedRow, RowError, RowWarning, batched, parse_rows
 
 
 def validate_file(
@@ -25,15 +26,19 @@ def validate_file(
     *,
     plan_file: BinaryIO,
     store_settings: StoreSettings,
+    number_style: NumberStyle,
     batch_size: int,
-    on_batch: Callable[[int, list[RowError]], None],
+    on_batch: Callable[[int, list[RowError], list[RowWarning]], None],
 ) -> ValidationResult:
-    """Read and check the whole file, batch by batch; raises reader.FileRejected.
+    """Read and check the whole file, batch by batch; raises reader.FileRejected, and
+    accounts.amounts.StyleUndecided when ``number_style`` is pending and an amount reads two
+    ways (imports.number_style decides, then the file is read again).
 
-    ``on_batch(rows_read, row_errors)`` runs after each batch. One planner reads the whole
-    file, so a second row for the same account (or document, or e-mail) is found in any batch.
+    ``on_batch(rows_read, row_errors, row_warnings)`` runs after each batch. One planner reads
+    the whole file, so a second row for the same account (or document, or e-mail) is found in
+    any batch.
     """
-    meaning = RowMeaning(file_format)
+    meaning = RowMeaning(file_format, number_style)
     planner = AccountChangePlanner(store_settings)
     result = ValidationResult()
     plan_text, plan_lines = plan_writer(plan_file)
@@ -54,15 +59,20 @@ def validate_file(
                 for refusal in plan.refused:
                     errors.extend(meaning.row_errors(refusal.proposal, refusal.problems))
                 errors.extend(refuse_documents_typed_as_numbers(plan, planned, meaning))
+                warnings = _warnings(plan.accepted, planned, meaning)
                 plan_lines.writerows(
                     plan_line(change)
                     for change in plan.accepted
                     if change.action != Action.UNCHANGED
                 )
                 result.count(plan, rows=len(batch), error_rows=len(batch) - len(plan.accepted))
-                on_batch(result.rows, errors)
+                result.warnings += len(warnings)
+                on_batch(result.rows, errors, warnings)
     finally:
         planner.close()
+        # Never let the wrapper close plan_file: a style decided late reads the file again.
+        plan_text.flush()
+        plan_text.detach()
     if result.rows == 0:
         raise reader.FileRejected(
             _(
@@ -71,6 +81,16 @@ def validate_file(
             ),
             code="header_only",
         )
-    plan_text.flush()
-    plan_text.detach()
     return result
+
+
+def _warnings(accepted, rows: list[ParsedRow], meaning: RowMeaning) -> list[RowWarning]:
+    with_warnings = [change for change in accepted if change.warnings]
+    if not with_warnings:
+        return []
+    row_by_number = {row.row_number: row for row in rows}
+    return [
+        warning
+        for change in with_warnings
+        for warning in meaning.row_warnings(change, row_by_number[change.reference])
+    ]

@@ -1,4 +1,4 @@
-"""How one written amount is read: every spelling staff and spreadsheets use, in every context."""
+"""How one written amount is read: every spelling staff and spreadsheets use, in every style."""
 
 from decimal import Decimal
 
@@ -7,25 +7,25 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from accounts.amounts import (
-    API_CONTEXT,
+    DecimalMark,
     Example,
-    NumberContext,
     NumberStyle,
     StyleBasis,
+    StyleUndecided,
     read_amount,
     read_written_amount,
-    stated_context,
 )
+from accounts.problems import DoubtfulValue
 
-POINT, COMMA = NumberStyle.DECIMAL_POINT, NumberStyle.DECIMAL_COMMA
-NOTHING_SAYS = NumberContext(None, StyleBasis.NONE)
-POINT_CELLS = NumberContext(POINT, StyleBasis.CELLS, point_example=Example(4, "Tolerance", "0.05"))
-COMMA_CELLS = NumberContext(COMMA, StyleBasis.CELLS, comma_example=Example(2, "Limite", "0,05"))
-MIXED = NumberContext(
+POINT, COMMA = DecimalMark.POINT, DecimalMark.COMMA
+NOTHING_SAYS = NumberStyle.UNKNOWN  # the API's text, a file without a telling cell
+POINT_CELLS = NumberStyle(POINT, StyleBasis.CELLS, point_example=Example(4, "Tolerance", "0.05"))
+COMMA_CELLS = NumberStyle(COMMA, StyleBasis.CELLS, comma_example=Example(2, "Limite", "0,05"))
+MIXED = NumberStyle(
     None, StyleBasis.MIXED, Example(2, "Credit limit", "12.5"), Example(3, "Credit limit", "0,5")
 )
-SEMICOLON_FILE = NumberContext(COMMA, StyleBasis.FILE_FORMAT)
-EXCEL_COMMA_FILE = NumberContext(POINT, StyleBasis.FILE_FORMAT)
+SEMICOLON_FILE = NumberStyle(COMMA, StyleBasis.CONVENTION)
+EXCEL_COMMA_FILE = NumberStyle(POINT, StyleBasis.CONVENTION)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_each_written_amount_has_its_readings_with_a_point_and_with_a_comma(
     written = read_written_amount(text)
     assert written.with_point == (None if with_point is None else Decimal(with_point))
     assert written.with_comma == (None if with_comma is None else Decimal(with_comma))
-    assert written.shows_style == shows
+    assert written.shows_mark == shows
     assert written.ambiguous == (
         with_point is not None
         and with_comma is not None
@@ -103,94 +103,102 @@ def test_each_written_amount_has_its_readings_with_a_point_and_with_a_comma(
 def test_a_trailing_percent_sign_is_kept_for_the_tolerance_rule_to_judge():
     written = read_written_amount("5,5 %")
     assert (written.with_comma, written.percent) == (Decimal("5.5"), True)
-    assert read_amount("5%", NOTHING_SAYS).percent
+    with pytest.raises(ValidationError):
+        read_amount("5%", NOTHING_SAYS)  # the tolerance rule strips it first
 
 
-# context → (the value read, the warning code when it is a doubt), or the error code
+# style → (the value read, the code of the doubt when it is one), or the refusal's code
 THOUSANDS = ("1500", None)
-DOUBT = ("1500", "amount_read_as_thousands")
+DOUBT = ("1500", "amount_ambiguous")
 
 
 def refused(code: str) -> tuple[None, str]:
     return (None, code)
 
 
-
 @pytest.mark.parametrize(
-    ("text", "context", "expected"),
+    ("text", "style", "expected"),
     [
-        # a file with no telling cell: thousands, shown as a doubt
+        # nothing tells (the API, a file with no telling cell): thousands, as a doubt
         ("1.500", NOTHING_SAYS, DOUBT),
         ("1,500", NOTHING_SAYS, DOUBT),
         ("R$ 1.500", NOTHING_SAYS, DOUBT),
-        ("12,345", NOTHING_SAYS, ("12345", "amount_read_as_thousands")),
+        ("12,345", NOTHING_SAYS, ("12345", "amount_ambiguous")),
         # the file's own cells decide: agreeing is certain, contradicting is refused
         ("1.500", COMMA_CELLS, THOUSANDS),
         ("1,500", POINT_CELLS, THOUSANDS),
         ("1.500", POINT_CELLS, refused("amount_contradicts_file")),
         ("1,500", COMMA_CELLS, refused("amount_contradicts_file")),
         ("1.500", MIXED, refused("amount_mixed_styles")),
-        # Excel's file format alone: agreeing is read silently, contradicting is a doubt
+        # a convention (Excel's file format, a form's language): agreeing is read silently,
+        # contradicting is a doubt
         ("1.500", SEMICOLON_FILE, THOUSANDS),
         ("1,500", SEMICOLON_FILE, DOUBT),
         ("1,500", EXCEL_COMMA_FILE, THOUSANDS),
         ("1.500", EXCEL_COMMA_FILE, DOUBT),
-        # a form in the staff's language and the API's JSON state their style
-        ("1,500", stated_context("."), THOUSANDS),
-        ("1.500", stated_context(","), THOUSANDS),
-        ("1.500", stated_context("."), refused("amount_three_decimals")),
-        ("1,500", stated_context(","), refused("amount_three_decimals")),
-        ("1.500", API_CONTEXT, refused("amount_three_decimals")),
-        ("1,500", API_CONTEXT, THOUSANDS),
-        # unambiguous values are read the same everywhere, whatever the context says
+        ("1,500", NumberStyle.DECIMAL_POINT, THOUSANDS),
+        ("1.500", NumberStyle.DECIMAL_COMMA, THOUSANDS),
+        ("1.500", NumberStyle.DECIMAL_POINT, DOUBT),
+        ("1,500", NumberStyle.DECIMAL_COMMA, DOUBT),
+        # unambiguous values are read the same everywhere, whatever the style says
         ("2.345,67", POINT_CELLS, ("2345.67", None)),
-        ("1,234.56", API_CONTEXT, ("1234.56", None)),
+        ("1,234.56", NOTHING_SAYS, ("1234.56", None)),
         ("0,05", MIXED, ("0.05", None)),
         ("1500", MIXED, ("1500", None)),
         ("(1.500,00)", NOTHING_SAYS, ("-1500.00", None)),
         ("abc", NOTHING_SAYS, refused("not_a_number")),
-        ("", API_CONTEXT, refused("not_a_number")),
+        ("", NOTHING_SAYS, refused("not_a_number")),
+        ("１５００", NOTHING_SAYS, refused("non_ascii_digits")),
     ],
 )
-def test_an_amount_is_read_in_its_context_and_never_as_one_and_a_half(text, context, expected):
+def test_an_amount_is_read_in_its_style_and_never_as_one_and_a_half(text, style, expected):
     value, code = expected
     if value is None:
         with pytest.raises(ValidationError) as error:
-            read_amount(text, context)
-        assert error.value.code == code
-        return
-    reading = read_amount(text, context)
-    assert reading.value == Decimal(value)
-    assert (reading.doubt.code if reading.doubt else None) == code
+            read_amount(text, style)
+        assert (type(error.value), error.value.code) == (ValidationError, code)
+    elif code is None:
+        assert read_amount(text, style) == Decimal(value)
+    else:
+        with pytest.raises(DoubtfulValue) as doubt:
+            read_amount(text, style)
+        assert (doubt.value.value, doubt.value.code) == (Decimal(value), code)
 
 
-def test_a_fraction_with_three_decimals_is_read_in_the_context_style():
+def test_a_fraction_with_three_decimals_is_read_in_the_style_of_its_file():
     # A tolerance may have four decimals: in a decimal-point file 1.000 is 1 (100 %), and the
     # tolerance rule judges the range; a money amount there would be refused.
-    assert read_amount("1.000", POINT_CELLS, decimal_places=4).value == Decimal("1.000")
-    assert read_amount("1.000", COMMA_CELLS, decimal_places=4).value == Decimal("1000")
+    assert read_amount("1.000", POINT_CELLS, decimal_places=4) == Decimal("1.000")
+    assert read_amount("1.000", COMMA_CELLS, decimal_places=4) == Decimal("1000")
     with pytest.raises(ValidationError):
         read_amount("1.000", POINT_CELLS)
 
 
+def test_a_pending_style_stops_at_the_first_amount_that_needs_it():
+    pending = NumberStyle(None, StyleBasis.PENDING)
+    assert read_amount("2.345,67", pending) == Decimal("2345.67")
+    with pytest.raises(StyleUndecided):
+        read_amount("1.500", pending)
+
+
 def test_the_doubt_names_both_readings_in_the_readers_notation():
-    reading = read_amount("1.500", NOTHING_SAYS)
-    assert reading.doubt.params == {
+    with pytest.raises(DoubtfulValue) as doubt:
+        read_amount("1.500", NOTHING_SAYS)
+    assert doubt.value.params == {
         "value": "1.500",
-        "read_as": "1500",
-        "other": "1.5",
+        "thousands": "1500.00",
+        "decimal": "1.5",
         "separator": ".",
         "plain": "1500",
     }
     with translation.override("en"):
-        assert reading.doubt.message == (
-            "“1.500” was read as 1,500.00, with “.” separating thousands, not as 1.5: an "
-            "amount has at most two decimals. If you meant 1.5, write it with two decimals; "
-            "if 1,500.00 is right, write 1500."
-        )
+        assert doubt.value.messages == [
+            "“1.500” could be 1500.00 (with “.” separating thousands) or 1.5. Write 1500, or "
+            "the amount with two decimals, so that it reads one way only."
+        ]
     with translation.override("pt-br"):
-        assert "1.500,00" in reading.doubt.message
-        assert "1,5" in reading.doubt.message
+        assert "1500,00" in doubt.value.messages[0]
+        assert "1,5" in doubt.value.messages[0]
 
 
 def test_a_contradicted_amount_names_the_cell_that_shows_the_files_style():
@@ -198,7 +206,7 @@ def test_a_contradicted_amount_names_the_cell_that_shows_the_files_style():
         read_amount("1.500", POINT_CELLS)
     assert error.value.messages == [
         "In this file “.” marks the decimals (row 4: “0.05”), so “1.500” would be 1.5, with "
-        "three decimals. For 1,500.00 write 1500; otherwise write the amount with two decimals."
+        "three decimals. For 1500.00 write 1500; otherwise write the amount with two decimals."
     ]
     assert error.value.params["example_row"] == 4
 
@@ -207,12 +215,15 @@ def test_an_amount_in_a_mixed_file_names_a_cell_of_each_style():
     with translation.override("en"), pytest.raises(ValidationError) as error:
         read_amount("1,500", MIXED)
     assert error.value.messages == [
-        "“1,500” can be 1,500.00 or 1.5, and this file writes amounts both ways (row 2: "
-        "“12.5”; row 3: “0,5”). Write 1500 for 1,500.00, or the amount with two decimals."
+        "“1,500” could be 1500.00 or 1.5, and this file writes amounts both ways (row 2: "
+        "“12.5”; row 3: “0,5”). Write 1500 for 1500.00, or the amount with two decimals."
     ]
 
 
-def test_a_percent_sign_in_a_refused_value_does_not_break_its_message():
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        read_amount("1.500%", API_CONTEXT)
-    assert error.value.messages[0].startswith("“1.500%” would be 1.5 here")
+def test_styles_are_values_the_planner_can_remember_outcomes_by():
+    assert NumberStyle(POINT, StyleBasis.CELLS, Example(4, "Tolerance", "0.05")) == POINT_CELLS
+    assert hash(NumberStyle(None, StyleBasis.NONE)) == hash(NumberStyle.UNKNOWN)
+    with translation.override("pt-br"):
+        assert NumberStyle.of_active_language() is NumberStyle.DECIMAL_COMMA
+    with translation.override("en"):
+        assert NumberStyle.of_active_language() is NumberStyle.DECIMAL_POINT

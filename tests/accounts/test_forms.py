@@ -88,7 +88,7 @@ def test_valid_new_account_is_stored_as_the_rules_clean_it(manager_client):
         ),
         ({"credit_limit": "-5"}, "credit_limit", "The credit limit cannot be negative."),
         (
-            {"credit_limit": "10.123"},
+            {"credit_limit": "10.1234"},
             "credit_limit",
             "The credit limit has at most 2 decimal places, e.g. 1500.50.",
         ),
@@ -171,8 +171,10 @@ def test_three_decimals_are_never_read_as_a_limit_with_two(manager_client, langu
     with translation.override(language):
         message = str(response.context["form"].errors["credit_limit"][0])
     assert message in {
-        "The credit limit has at most 2 decimal places, e.g. 1500.50.",
-        "O limite de crédito tem no máximo 2 casas decimais, por exemplo 1500,50.",
+        "“1.500” could be 1500.00 (with “.” separating thousands) or 1.5. Write 1500, or the "
+        "amount with two decimals, so that it reads one way only.",
+        "“1,500” pode ser 1500,00 (com “,” separando os milhares) ou 1,5. Escreva 1500, ou o "
+        "valor com duas casas decimais, para que só possa ser lido de um jeito.",
     }
     assert not Account.objects.exists()
 

@@ -6,8 +6,9 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounts import rules
-from accounts.rules import NumberStyle
+from accounts import documents, rules
+from accounts.amounts import NumberStyle
+from accounts.problems import DoubtfulValue
 
 
 @pytest.mark.parametrize(
@@ -46,8 +47,8 @@ def test_invalid_documents_are_rejected_with_a_specific_code(document_type, raw,
 
 
 def test_document_formats_with_mask():
-    assert rules.format_document("CPF", "52998224725") == "529.982.247-25"
-    assert rules.format_document("CNPJ", "12ABC34501DE35") == "12.ABC.345/01DE-35"
+    assert documents.format_document("CPF", "52998224725") == "529.982.247-25"
+    assert documents.format_document("CNPJ", "12ABC34501DE35") == "12.ABC.345/01DE-35"
 
 
 def test_email_is_trimmed_and_lowercased_and_invalid_one_named():
@@ -102,8 +103,6 @@ def test_bad_credit_limits_are_rejected(raw, code):
     [
         ("1,500", NumberStyle.DECIMAL_POINT, Decimal("1500")),
         ("1.500", NumberStyle.DECIMAL_COMMA, Decimal("1500")),
-        ("1.500", NumberStyle.DECIMAL_POINT, Decimal("1.500")),
-        ("1,500", NumberStyle.DECIMAL_COMMA, Decimal("1.500")),
         ("1,500,000", NumberStyle.UNKNOWN, Decimal("1500000")),
         ("1.500,25", NumberStyle.UNKNOWN, Decimal("1500.25")),
         ("1,5", NumberStyle.UNKNOWN, Decimal("1.5")),
@@ -117,17 +116,41 @@ def test_amounts_are_read_in_the_channels_number_style(raw, style, expected):
     assert rules.parse_amount(raw, style=style) == expected
 
 
+@pytest.mark.parametrize(("raw", "style"), [("1.500", "en"), ("1,500", "pt-br")])
+def test_an_amount_against_the_forms_language_is_a_doubt_never_one_and_a_half(raw, style):
+    """1.500 in an English form would be 1.5 with three decimals: never read as 1.50."""
+    with translation.override(style), pytest.raises(DoubtfulValue) as doubt:
+        rules.clean_credit_limit(raw, style=NumberStyle.of_active_language())
+    assert (doubt.value.code, doubt.value.value) == ("amount_ambiguous", Decimal("1500.00"))
+
+
 def test_a_lone_separator_before_three_digits_is_never_read_as_a_fraction_in_an_unknown_style():
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(DoubtfulValue) as error:
         rules.parse_amount("1,500")
-    assert error.value.params == {"value": "1,500", "thousands": "1500", "decimal": "1.5"}
+    assert error.value.value == Decimal("1500")
+    assert error.value.params == {
+        "value": "1,500",
+        "thousands": "1500.00",
+        "decimal": "1.5",
+        "separator": ",",
+        "plain": "1500",
+    }
     assert error.value.messages == [
-        "“1,500” could be 1500 or 1.5: write it without a thousands separator."
+        "“1,500” could be 1500.00 (with “,” separating thousands) or 1.5. Write 1500, or the "
+        "amount with two decimals, so that it reads one way only."
     ]
     with translation.override("pt-br"):
-        assert error.value.messages == [
-            "“1,500” pode ser 1500 ou 1,5: escreva sem separador de milhar."
-        ]
+        assert "1500,00" in error.value.messages[0]
+
+
+def test_a_doubtful_amount_is_still_checked_by_its_field_rule():
+    """-1.500 is a doubt about thousands, but a negative limit is refused whatever it means."""
+    with pytest.raises(ValidationError) as error:
+        rules.clean_credit_limit("-1.500")
+    assert error.value.code == "credit_limit_negative"
+    with pytest.raises(DoubtfulValue) as doubt:
+        rules.clean_credit_limit("1.500")
+    assert doubt.value.value == Decimal("1500.00")
 
 
 @pytest.mark.parametrize(
@@ -192,8 +215,8 @@ def test_more_invalid_documents_found_in_real_files(document_type, raw, code):
 
 
 def test_a_document_of_the_wrong_length_is_shown_as_stored():
-    assert rules.format_document("CPF", "123") == "123"
-    assert rules.format_document("Other", "AB-123") == "AB-123"
+    assert documents.format_document("CPF", "123") == "123"
+    assert documents.format_document("Other", "AB-123") == "AB-123"
 
 
 @pytest.mark.parametrize(
@@ -231,8 +254,13 @@ def test_an_email_longer_than_its_column_is_refused_before_anything_is_stored():
     [
         ("CPF", "11.222.333/0001-81", "other_document_type", {"type": "CNPJ"}),
         ("CNPJ", "529.982.247-25", "other_document_type", {"type": "CPF"}),
-        ("CPF", "52998224725.0", "document_changed_by_spreadsheet", {"document": "529.982.247-25"}),
-        ("CPF", "5,29982E+10", "document_in_scientific_notation", {}),
+        (
+            "CPF",
+            "52998224725.0",
+            "document_changed_by_spreadsheet",
+            {"value": "52998224725.0", "document_type": "CPF", "document": "529.982.247-25"},
+        ),
+        ("CPF", "5,29982E+10", "document_in_scientific_notation", {"value": "5,29982E+10"}),
     ],
 )
 def test_a_refused_document_says_what_probably_happened(document_type, raw, code, params):
@@ -246,7 +274,8 @@ def test_a_refused_document_says_what_probably_happened(document_type, raw, code
 def test_cpf_check_digits_agree_with_python_stdnum(base, with_right_digits):
     from stdnum.br import cpf
 
-    number = rules.with_check_digits(base, rules.CPF_WEIGHTS) if with_right_digits else base + "00"
+    weights = documents.CPF_WEIGHTS
+    number = documents.with_check_digits(base, weights) if with_right_digits else base + "00"
 
     expected = cpf.is_valid(number) and len(set(number)) > 1
     try:
@@ -265,7 +294,8 @@ def test_cpf_check_digits_agree_with_python_stdnum(base, with_right_digits):
 def test_cnpj_check_digits_agree_with_python_stdnum(base, with_right_digits):
     from stdnum.br import cnpj
 
-    number = rules.with_check_digits(base, rules.CNPJ_WEIGHTS) if with_right_digits else base + "00"
+    weights = documents.CNPJ_WEIGHTS
+    number = documents.with_check_digits(base, weights) if with_right_digits else base + "00"
     expected = cnpj.is_valid(number) and len(set(number)) > 1
     try:
         rules.clean_document("CNPJ", number)

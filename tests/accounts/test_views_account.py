@@ -275,7 +275,7 @@ def test_manager_changes_store_settings_and_pages_follow_them(manager_client):
             "Enter the currency's 3-letter ISO 4217 code, e.g. BRL, USD or EUR.",
         ),
         (
-            {"default_credit_limit": "1.234"},
+            {"default_credit_limit": "1.2345"},
             "default_credit_limit",
             "The credit limit has at most 2 decimal places, e.g. 1500.50.",
         ),

@@ -371,7 +371,8 @@ def test_change_credit_limit_accepts_numbers_and_numeric_strings(api, value, exp
             "creditlimit",
             "1,500",
             "amount_ambiguous",
-            "“1,500” could be 1500 or 1.5: write it without a thousands separator.",
+            "“1,500” could be 1500.00 (with “,” separating thousands) or 1.5. Write 1500, or "
+            "the amount with two decimals, so that it reads one way only.",
         ),
         (
             "creditlimit",

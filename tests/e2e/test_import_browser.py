@@ -172,3 +172,44 @@ def test_manager_drops_an_excel_workbook_sees_the_preview_and_confirms(
     page.goto("/")
     page.get_by_role("link", name="planilha@example.com").click()
     expect(page.locator("#credit-limit")).to_contain_text("2,500.50")
+
+
+def test_manager_checks_the_warnings_before_a_doubtful_file_can_be_confirmed(
+    page, log_in, database_tasks, tmp_path
+):
+    from tests.factories import AccountFactory
+
+    ana = AccountFactory(pk="ana-1", email="ana@example.com", document=valid_cpf(600_000_000))
+    doubtful = tmp_path / "doubtful.csv"
+    doubtful.write_text(
+        "Id,Email,Document,Document Type,Credit limit\r\n"
+        f",new@example.com,{valid_cpf(85_320_619).lstrip('0')}.0,CPF,1.500\r\n"
+        f"{ana.pk},ana.silva@example.com,,,\r\n",
+        encoding="utf-8",
+    )
+    log_in()
+    go_to_upload(page)
+    upload_and_validate(page, doubtful)
+
+    warnings = page.locator("#row-warnings")
+    expect(warnings.get_by_role("heading")).to_have_text("3 warnings: check these rows")
+    expect(warnings).to_contain_text("“1.500” could be 1500.00")
+    expect(warnings).to_contain_text("looks like the CPF 085.320.619-82")
+    expect(warnings).to_contain_text(
+        "This row changes the e-mail of account ana-1 from ana@example.com to "
+        "ana.silva@example.com."
+    )
+    expect(warnings.locator("tbody tr").nth(1)).to_contain_text("1,500.00")
+    expect(warnings.get_by_role("link", name="ana-1")).to_have_attribute("href", "/accounts/ana-1/")
+
+    # The box must be ticked: the browser will not send the form without it.
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator("#preview")).to_be_visible()
+    page.get_by_label("I checked the 3 warnings").check()
+    page.get_by_role("button", name="Confirm import").click()
+    run_worker()
+    expect(page.locator('#result [data-count="created"]')).to_have_text("1")
+    expect(page.locator('#result [data-count="updated"]')).to_have_text("1")
+
+    page.goto("/accounts/ana-1/")
+    expect(page.locator("main")).to_contain_text("ana.silva@example.com")

@@ -48,8 +48,11 @@ def upload(manager, django_capture_on_commit_callbacks):
 @pytest.fixture
 def confirm(manager, django_capture_on_commit_callbacks):
     def confirm_job(job: ImportJob) -> ImportJob:
+        """Confirm as staff who checked the job's warnings (and ticked the box saying so)."""
         with django_capture_on_commit_callbacks(execute=True):
-            services.confirm_import_job(job_id=job.pk, user=manager)
+            services.confirm_import_job(
+                job_id=job.pk, user=manager, acknowledged_warnings=job.warning_count
+            )
         job.refresh_from_db()
         return job
 

@@ -46,8 +46,17 @@ def test_command_previews_then_applies_and_prints_the_summary_json(tmp_path, man
         "updated": 0,
         "unchanged": 0,
         "errors": 1,
+        "warnings": 0,
         "file_error": None,
-        "row_errors": [{"row": 3, "column": "Credit limit", "message": "“abc” is not a number."}],
+        "row_errors": [
+            {
+                "row": 3,
+                "column": "Credit limit",
+                "code": "not_a_number",
+                "message": "“abc” is not a number.",
+            }
+        ],
+        "row_warnings": [],
     }
     assert not Account.objects.exists()
 

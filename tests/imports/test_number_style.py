@@ -3,15 +3,16 @@
 import pytest
 from django.utils import translation
 
-from accounts.amounts import Example, NumberStyle, StyleBasis
+from accounts.amounts import DecimalMark, Example, StyleBasis
 from imports.number_style import (
     amount_positions,
     decide_number_style,
-    file_format_style,
+    file_format_mark,
     gather_evidence,
 )
+from imports.spreadsheets.cells import NumberCell
 
-POINT, COMMA = NumberStyle.DECIMAL_POINT, NumberStyle.DECIMAL_COMMA
+POINT, COMMA = DecimalMark.POINT, DecimalMark.COMMA
 HEADER = ["Email", "Credit limit", "Tolerance rate", "Balance", "Created at"]
 
 
@@ -40,10 +41,10 @@ def decide(amounts: list[tuple[str, str]], *, delimiter=",", encoding="utf-8"):
         ([("2.345,67", ""), ("1,234.56", "")], ",", "utf-8", None, StyleBasis.MIXED),
         ([("12.5", "0,05")], ";", "cp1252", None, StyleBasis.MIXED),
         # no telling cell: Excel's `;` means decimal commas, its `,` decimal points
-        ([("1.500", ""), ("2500", "")], ";", "cp1252", COMMA, StyleBasis.FILE_FORMAT),
-        ([("1.500", "")], ";", "utf-8", COMMA, StyleBasis.FILE_FORMAT),
-        ([("1,500", "")], ",", "utf-8-sig", POINT, StyleBasis.FILE_FORMAT),
-        ([("1,500", "")], ",", "cp1252", POINT, StyleBasis.FILE_FORMAT),
+        ([("1.500", ""), ("2500", "")], ";", "cp1252", COMMA, StyleBasis.CONVENTION),
+        ([("1.500", "")], ";", "utf-8", COMMA, StyleBasis.CONVENTION),
+        ([("1,500", "")], ",", "utf-8-sig", POINT, StyleBasis.CONVENTION),
+        ([("1,500", "")], ",", "cp1252", POINT, StyleBasis.CONVENTION),
         # Google Sheets and LibreOffice write `,` and UTF-8 in every language; tabs say nothing
         ([("1,500", "")], ",", "utf-8", None, StyleBasis.NONE),
         ([("1.500", "")], "\t", "utf-16", None, StyleBasis.NONE),
@@ -54,7 +55,7 @@ def test_a_files_number_style_rests_on_its_cells_then_on_its_format(
     amounts, delimiter, encoding, style, basis
 ):
     decision = decide(amounts, delimiter=delimiter, encoding=encoding)
-    assert (decision.style, decision.basis) == (style, basis)
+    assert (decision.mark, decision.basis) == (style, basis)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +72,7 @@ def test_a_files_number_style_rests_on_its_cells_then_on_its_format(
     ],
 )
 def test_the_file_format_alone_suggests_what_excel_means_by_it(delimiter, encoding, style):
-    assert file_format_style(delimiter=delimiter, encoding=encoding) == style
+    assert file_format_mark(delimiter=delimiter, encoding=encoding) == style
 
 
 def test_evidence_names_the_first_cell_of_each_kind_and_counts_them_all():
@@ -86,6 +87,13 @@ def test_evidence_names_the_first_cell_of_each_kind_and_counts_them_all():
     assert evidence.comma_example == Example(3, "Tolerance rate", "0,05")
     assert evidence.ambiguous_example == Example(2, "Credit limit", "1.500")
     assert (evidence.point_cells, evidence.comma_cells, evidence.ambiguous_cells) == (3, 2, 1)
+
+
+def test_a_spreadsheets_number_cells_say_nothing_about_how_its_people_write_numbers():
+    # 1.5 typed as a number reads "1.5" whatever the language: only text cells are evidence.
+    records = [(2, ["a@example.com", NumberCell("1.5"), "0,05", "", ""])]
+    evidence = gather_evidence(records, amount_positions(HEADER))
+    assert (evidence.point_cells, evidence.comma_cells) == (0, 1)
 
 
 def test_only_amount_columns_count_whatever_language_their_header_is_in():

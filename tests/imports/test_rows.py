@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import AccountStatus
+from accounts.models import Account, AccountStatus
 from imports.models import ImportJob
 from tests.factories import AccountFactory, valid_cnpj, valid_cpf
 from tests.imports.conftest import csv_bytes, row_errors
@@ -32,7 +32,8 @@ def test_each_bad_cell_is_reported_with_its_row_column_and_the_forms_message(upl
         ["", "m@example.com", "", "CPF", "", "", ""],  # document required for new
         ["", "n@example.com", valid_cpf(10), "CPF", "", "", "Maybe"],
         ["", "o@example.com", valid_cpf(11), "CPF", "", "", "Closed"],
-        ["", "p@example.com", valid_cpf(12), "CPF", "1,500", "", ""],  # 1500 or 1.50?
+        # 1500 or 1.50? The file's 0.05 and 10.5555 show decimal points: fifteen hundred.
+        ["", "p@example.com", valid_cpf(12), "CPF", "1,500", "", ""],
         ["", "q@example.com", valid_cpf(13), "CPF", "１５００", "", ""],  # full-width digits
     ]
     job = upload(csv_bytes(rows))
@@ -74,18 +75,14 @@ def test_each_bad_cell_is_reported_with_its_row_column_and_the_forms_message(upl
         (16, "Status", "Unknown status “Maybe”: use Open or Closed."),
         (17, "Status", "A new account is always open: leave Status blank or write Open."),
         (
-            18,
-            "Credit limit",
-            "“1,500” could be 1500 or 1.5: write it without a thousands separator.",
-        ),
-        (
             19,
             "Credit limit",
             "“１５００” has digits other than 0 to 9: type the number with the digits 0 to 9.",
         ),
     ]
-    assert job.error_count == 17
-    assert job.to_create == 1
+    assert job.error_count == 16
+    assert (job.to_create, job.warning_count) == (2, 0)
+    assert "row 2, Tolerance rate" in job.notes
     values = dict(job.row_errors.filter(row_number=14).values_list("column", "value"))
     assert values == {"Tolerance rate": "5%"}
 
@@ -265,7 +262,9 @@ def test_rows_changing_different_fields_in_one_batch_each_keep_their_other_field
     ]
 
 
-def test_documents_mangled_by_a_spreadsheet_get_the_fix_in_the_message(upload):
+def test_documents_a_spreadsheet_turned_into_numbers_are_read_back_as_warnings_or_refused(
+    upload, confirm
+):
     with_leading_zero = valid_cpf(12_345_678)  # "012345678.."
     assert with_leading_zero.startswith("0")
     rows = [
@@ -275,15 +274,26 @@ def test_documents_mangled_by_a_spreadsheet_get_the_fix_in_the_message(upload):
     ]
     job = upload(csv_bytes(rows))
     masked = f"{with_leading_zero[:3]}.{with_leading_zero[3:6]}.{with_leading_zero[6:9]}-"
+    masked += with_leading_zero[9:]
     assert [message for _row, _column, message in row_errors(job)] == [
-        "A spreadsheet probably changed this number (dropped its leading zeros or added .0): "
-        f"did you mean {masked}{with_leading_zero[9:]}? Format the Document column as text "
-        "before saving.",
-        "A spreadsheet probably changed this number (dropped its leading zeros or added .0): "
-        "did you mean 529.982.247-25? Format the Document column as text before saving.",
-        "The spreadsheet turned it into a number in scientific notation: format the Document "
-        "column as text and type the document again.",
+        "“5,29982E+10” is a document a spreadsheet wrote in scientific notation, keeping only "
+        "its first digits: it cannot be read back. Format the Document column as Text in the "
+        "spreadsheet, type the document again and save the file."
     ]
+    assert list(
+        job.row_warnings.values_list("row_number", "column", "value", "stored_value")
+    ) == [
+        (2, "Document", with_leading_zero.lstrip("0"), with_leading_zero),
+        (3, "Document", "52998224725.0", "52998224725"),
+    ]
+    assert job.row_warnings.first().message.startswith(
+        f"“{with_leading_zero.lstrip('0')}” looks like the CPF {masked} after a spreadsheet"
+    )
+    confirm(job)
+    assert dict(Account.objects.values_list("email", "document")) == {
+        "a@example.com": with_leading_zero,
+        "b@example.com": "52998224725",
+    }
 
 
 def test_a_rule_on_a_column_the_file_lacks_names_the_template_column(upload):

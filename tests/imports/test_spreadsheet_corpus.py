@@ -1,74 +1,91 @@
-"""The spreadsheet corpus, cell by cell: each file's number style and each row's reading."""
+"""The spreadsheet corpus through `import_accounts FILE --user U --confirm`, as a script runs it:
+each file leaves exactly the accounts it means, and whatever is doubtful stops it until the
+warnings are accepted."""
 
 import io
+import json
+from decimal import Decimal
+from io import StringIO
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
-from accounts import rules
-from accounts.amounts import read_amount
-from accounts.document_repair import repair_spreadsheet_document
+from accounts.models import Account
 from imports import number_style, reader
 from tests.spreadsheet_corpus import FILES, CorpusFile, Refused, Stored
 
+pytestmark = pytest.mark.django_db
 
-def _read_row(values: dict[str, str], context) -> Stored | Refused:
-    """One row's cells through the amount reader, the document repair and the field rules."""
-    warnings = []
-    field = "document_type"
+IDS = [corpus_file.name for corpus_file in FILES]
+
+
+def run_import(path, *options) -> tuple[int, dict]:
+    out = StringIO()
     try:
-        document_type = rules.clean_document_type(values["document_type"] or "CPF")
-        field = "document"
-        repaired = repair_spreadsheet_document(document_type, values["document"])
-        if repaired is None:
-            document = rules.clean_document(document_type, values["document"])
-        else:
-            document = repaired.document
-            warnings += ["document_repaired"] if repaired.needs_review else []
-        field = "credit_limit"
-        credit_limit = "100.00"
-        if values["credit_limit"]:
-            reading = read_amount(values["credit_limit"], context)
-            credit_limit = str(rules.clean_credit_limit(reading.value))
-            warnings += [reading.doubt.code] if reading.doubt else []
-        field = "tolerance"
-        tolerance = "0.0000"
-        if values["tolerance"]:
-            reading = read_amount(values["tolerance"], context, decimal_places=4)
-            tolerance = str(rules.clean_tolerance(reading.value))
-            warnings += [reading.doubt.code] if reading.doubt else []
-    except ValidationError as error:
-        return Refused(field, error.code)
-    return Stored(document, credit_limit, tolerance, document_type, tuple(warnings))
+        call_command("import_accounts", str(path), "--user", "manager", *options, stdout=out)
+    except CommandError as error:
+        status = error.returncode
+    else:
+        status = 0
+    return status, json.loads(out.getvalue().strip().splitlines()[-1])
 
 
-def read_corpus_file(corpus_file: CorpusFile):
+def stored_accounts() -> dict[str, Stored]:
+    return {
+        account.email: (account.document_type, account.document, account.credit_limit,
+                        account.tolerance)
+        for account in Account.objects.all()
+    }  # fmt: skip
+
+
+def expected_accounts(corpus_file: CorpusFile) -> dict[str, tuple]:
+    return {
+        row.email: (
+            row.expect.document_type,
+            row.expect.document,
+            Decimal(row.expect.credit_limit),
+            Decimal(row.expect.tolerance),
+        )
+        for row in corpus_file.rows
+        if isinstance(row.expect, Stored)
+    }
+
+
+def row_number(corpus_file: CorpusFile, email: str) -> int:
+    return 2 + [row.email for row in corpus_file.rows].index(email)
+
+
+@pytest.mark.parametrize("corpus_file", FILES, ids=IDS)
+def test_every_corpus_file_stores_exactly_what_it_means(corpus_file, manager, tmp_path):
+    path = tmp_path / corpus_file.name
+    path.write_bytes(corpus_file.content)
+    refused = {
+        (row_number(corpus_file, row.email), row.expect.code)
+        for row in corpus_file.rows
+        if isinstance(row.expect, Refused)
+    }
+    warned = {
+        (row_number(corpus_file, row.email), code)
+        for row in corpus_file.rows
+        if isinstance(row.expect, Stored)
+        for code in row.expect.warnings
+    }
+
+    status, summary = run_import(path, "--confirm")
+    assert {(error["row"], error["code"]) for error in summary["row_errors"]} == refused
+    assert {(warning["row"], warning["code"]) for warning in summary["row_warnings"]} == warned
+    if warned:
+        # A script that did not accept warnings applies nothing, and says so.
+        assert (status, summary["status"]) == (5, "ready_to_confirm")
+        assert not Account.objects.exists()
+        status, summary = run_import(path, "--confirm", "--accept-warnings")
+    assert status == (3 if refused else 0)
+    assert stored_accounts() == expected_accounts(corpus_file)
+
+
+@pytest.mark.parametrize("corpus_file", FILES, ids=IDS)
+def test_every_corpus_files_number_style_is_decided_from_its_cells_then_its_format(corpus_file):
     content = corpus_file.content
     file_format = reader.inspect_file(lambda: io.BytesIO(content), size=len(content))
-    records = list(
-        reader.iter_records(
-            io.BytesIO(content), encoding=file_format.encoding, delimiter=file_format.delimiter
-        )
-    )
-    evidence = number_style.gather_evidence(
-        records, number_style.amount_positions(file_format.header)
-    )
-    decision = number_style.decide_number_style(
-        evidence, delimiter=file_format.delimiter, encoding=file_format.encoding
-    )
-    outcomes = {}
-    for _row_number, cells in records:
-        values = {
-            name: cells[position].strip()
-            for position, name in enumerate(file_format.fields_by_position)
-            if name
-        }
-        outcomes[values["email"]] = _read_row(values, decision.context)
-    return decision, outcomes
-
-
-@pytest.mark.parametrize("corpus_file", FILES, ids=[corpus_file.name for corpus_file in FILES])
-def test_every_corpus_file_is_read_as_it_means(corpus_file):
-    decision, outcomes = read_corpus_file(corpus_file)
-    assert (decision.style, decision.basis) == (corpus_file.style, corpus_file.basis)
-    assert outcomes == {row.email: row.expect for row in corpus_file.rows}
+    decision = number_style.decide_file_number_style(lambda: io.BytesIO(content), file_format)
+    assert (decision.mark, decision.basis) == (corpus_file.style, corpus_file.basis)

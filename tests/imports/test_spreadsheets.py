@@ -145,7 +145,7 @@ def test_formulas_are_read_as_their_saved_result_and_one_without_is_a_row_error(
     assert ["Credit limit", "", "1500.00"] in job.change_sample[0]["changes"]
 
 
-def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_reported_never_stored(upload):
+def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_read_back_as_a_warning(upload):
     job = upload(
         xlsx_bytes(
             [
@@ -158,11 +158,18 @@ def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_reported_never_stor
         name="numbers.xlsx",
     )
     errors = row_errors(job)
-    assert [error[:2] for error in errors] == [(2, "Document"), (3, "Document")]
-    assert "did you mean 012.345.678-90?" in errors[0][2]
-    assert "typed as a number" in errors[1][2]
+    assert [error[:2] for error in errors] == [(3, "Document")]
+    assert "typed as a number" in errors[0][2]
+    # One reading only restores a valid CPF: it is stored once staff have checked the warning.
+    [warning] = job.row_warnings.all()
+    assert (warning.row_number, warning.value, warning.stored_value) == (
+        2,
+        CPF_WITH_LEADING_ZERO.lstrip("0"),
+        CPF_WITH_LEADING_ZERO,
+    )
+    assert "looks like the CPF 012.345.678-90" in warning.message
     # An 11-digit number is the CPF as typed: nothing was lost.
-    assert (job.to_create, job.error_count) == (1, 2)
+    assert (job.to_create, job.error_count, job.warning_count) == (2, 1, 1)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from accounts.models import Account, DocumentType
 from imports.models import ImportJob
 from tests.factories import AccountFactory, valid_cnpj
-from tests.imports.conftest import row_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +77,7 @@ def test_template_filled_by_a_person_imports_what_was_typed(viewer_client, uploa
     )
     job = confirm(upload(filled, name="accounts-template.xlsx"))
 
-    assert job.status == ImportJob.Status.COMPLETED_WITH_ERRORS
+    assert job.status == ImportJob.Status.COMPLETED
     stored = {
         account.email: (account.document_type, account.document, account.credit_limit,
                         account.tolerance)
@@ -88,11 +87,12 @@ def test_template_filled_by_a_person_imports_what_was_typed(viewer_client, uploa
         "ana@example.com": ("CPF", "52998224725", Decimal("1500.00"), Decimal("0.0500")),
         "loja@example.com": ("CNPJ", cnpj, Decimal("25000.50"), Decimal("0.1000")),
         "maria@example.com": ("Other", "AR-DNI 30.123.456", Decimal("800.00"), Decimal("0")),
+        # Its leading zero restored (the one valid reading), after its warning was checked.
+        "joao@example.com": ("CPF", CPF_WITH_LEADING_ZERO, Decimal("300.00"), Decimal("0")),
     }
-    # Until the repair rule (issue 11) makes it a warning: reported, never stored changed.
-    [(row, column, message)] = row_errors(job)
-    assert (row, column) == (5, "Document")
-    assert "did you mean 012.345.678-90?" in message
+    [warning] = job.row_warnings.all()
+    assert (warning.row_number, warning.column) == (5, "Document")
+    assert "looks like the CPF 012.345.678-90" in warning.message
 
 
 def test_export_xlsx_edited_and_uploaded_changes_only_the_edited_accounts(

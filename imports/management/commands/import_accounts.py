@@ -8,8 +8,8 @@ The exit status tells a script what happened (README, "Importing from the comman
 0 the job completed (or, without --confirm, is ready to apply) with no row errors;
 1 the command could not start (no such file or user, no permission); 2 bad arguments;
 3 some rows have errors (with --confirm the others were applied); 4 the file was rejected
-(nothing read); 6 the job failed. 5 and 7 are reserved: warnings not accepted, and a job
-awaiting a second manager's approval.
+(nothing read); 5 the job has warnings and --accept-warnings was not given, so nothing was
+applied; 6 the job failed. 7 is reserved for a job awaiting a second manager's approval.
 """
 
 import json
@@ -28,16 +28,26 @@ class ExitStatus(IntEnum):
 
     ROW_ERRORS = 3
     FILE_REJECTED = 4
+    WARNINGS_NOT_ACCEPTED = 5
     FAILED = 6
 
 
-def _outcome(job: ImportJob) -> tuple[int, str]:
+def _outcome(job: ImportJob, *, confirm: bool) -> tuple[int, str]:
     """The exit status and, when it is not 0, what a person reading the log should know."""
     if job.status == ImportJob.Status.FAILED and job.file_error:
         rejected = f"Import #{job.pk}: the file was rejected. {job.file_error}"
         return ExitStatus.FILE_REJECTED, rejected
     if job.status == ImportJob.Status.FAILED:
         return ExitStatus.FAILED, f"Import #{job.pk} failed: {job.failure_reason}"
+    if confirm and job.status == ImportJob.Status.READY_TO_CONFIRM and job.warning_count:
+        count = job.warning_count
+        warnings = "1 warning" if count == 1 else f"{count} warnings"
+        return (
+            ExitStatus.WARNINGS_NOT_ACCEPTED,
+            f"Import #{job.pk} was not applied: it has {warnings}, listed in the JSON summary "
+            "(row_warnings). Check them, then run again with --accept-warnings, or confirm "
+            "the import in the browser.",
+        )
     if job.shown_errors:
         rows = "1 row has" if job.shown_errors == 1 else f"{job.shown_errors} rows have"
         applied = "the other rows were applied" if job.is_applied else "nothing was applied"
@@ -59,8 +69,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Apply the valid rows after validation (without it: preview only).",
         )
+        parser.add_argument(
+            "--accept-warnings",
+            action="store_true",
+            help="With --confirm, apply even if some rows have warnings (listed in the JSON).",
+        )
 
-    def handle(self, *args, file: Path, user: str, confirm: bool, **options):
+    def handle(
+        self, *args, file: Path, user: str, confirm: bool, accept_warnings: bool, **options
+    ):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         try:
@@ -69,12 +86,14 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {user!r}.") from None
         if not staff.has_perm("accounts.import_accounts"):
             raise CommandError(f"User {user!r} lacks the permission accounts.import_accounts.")
-        job = services.import_file(path=file, user=staff, confirm=confirm)
+        job = services.import_file(
+            path=file, user=staff, confirm=confirm, accept_warnings=accept_warnings
+        )
         summary = services.job_summary(job)
         if options["verbosity"] >= 1:
             style = self.style.ERROR if job.status == job.Status.FAILED else self.style.SUCCESS
             self.stderr.write(style(f"Import #{job.pk}: {job.get_status_display()}"))
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
-        status, explanation = _outcome(job)
+        status, explanation = _outcome(job, confirm=confirm)
         if status:
             raise CommandError(explanation, returncode=status)

@@ -1,13 +1,13 @@
-"""CPF and CNPJ cells a spreadsheet turned into numbers: read back only when it is certain.
+"""CPF and CNPJ: check digits, masks, and reading back one a spreadsheet turned into a number.
 
 A spreadsheet that takes a document for a number drops its leading zeros (08532061982 →
 8532061982), may write it as a float (8532061982.0), with thousands separators
 (8.532.061.982) or in scientific notation (5,29982E+10, which keeps only the first digits).
 Reading such a cell as text is how 8532061982.0 became 853.206.198-20: another person's valid
 CPF. So a cell of that shape is read as the number it is, its leading zeros restored, and
-accepted only when that one reading is a valid document of the row's type; the repair is
-shown as a warning. When digits were lost (scientific notation) or the reading is not valid,
-the row is refused with the fix: format the column as text and type the document again.
+accepted only when exactly one reading is a valid document of the row's type (the repair is
+a doubt: a warning in an import). When digits were lost (scientific notation), or no single
+reading is valid, it is refused with the fix: format the column as text, type it again.
 """
 
 import re
@@ -15,12 +15,81 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
-from . import rules
 from .models import DocumentType
+from .problems import rule_error
 
 DOCUMENT_LENGTHS = {DocumentType.CPF: 11, DocumentType.CNPJ: 14}
+CPF_WEIGHTS = (tuple(range(10, 1, -1)), tuple(range(11, 1, -1)))
+CNPJ_WEIGHTS = ((5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2), (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2))
+DOCUMENT_SEPARATORS = re.compile(r"[\s./\-]")
+
+
+def _check_digit(base: str, weights: tuple[int, ...]) -> str:
+    # Each character counts as its ASCII code − 48, so the 2026 alphanumeric CNPJ works too.
+    remainder = (
+        sum((ord(char) - 48) * weight for char, weight in zip(base, weights, strict=True)) % 11
+    )
+    return "0" if remainder < 2 else str(11 - remainder)
+
+
+def with_check_digits(base: str, weights: tuple[tuple[int, ...], tuple[int, ...]]) -> str:
+    """Append the two check digits of a CPF (9 digits) or CNPJ (12 characters) base."""
+    first = _check_digit(base, weights[0])
+    return base + first + _check_digit(base + first, weights[1])
+
+
+def has_valid_check_digits(document: str, weights) -> bool:
+    """The Receita Federal check-digit rule (python-stdnum's br.cpf / br.cnpj agree: the tests
+    compare them); computed here because it runs once per row of every import."""
+    return with_check_digits(document[:-2], weights) == document
+
+
+def checked_cpf(compact: str) -> str:
+    if not (compact.isascii() and compact.isdigit()) or len(compact) != 11:
+        raise rule_error("cpf_invalid_length")
+    if len(set(compact)) == 1 or not has_valid_check_digits(compact, CPF_WEIGHTS):
+        raise rule_error("cpf_invalid_check_digits")
+    return compact
+
+
+def checked_cnpj(compact: str) -> str:
+    if (
+        len(compact) != 14
+        or not compact.isascii()
+        or not compact.isalnum()
+        or not compact[12:].isdigit()
+    ):
+        raise rule_error("cnpj_invalid_length")
+    if len(set(compact)) == 1 or not has_valid_check_digits(compact, CNPJ_WEIGHTS):
+        raise rule_error("cnpj_invalid_check_digits")
+    return compact
+
+
+def checked_document(document_type: str, text: str) -> str:
+    """A CPF/CNPJ without its punctuation, its check digits verified; raises rule errors."""
+    compact = DOCUMENT_SEPARATORS.sub("", text).upper()
+    return checked_cpf(compact) if document_type == DocumentType.CPF else checked_cnpj(compact)
+
+
+def is_valid_document(document_type: str, text: str) -> bool:
+    try:
+        checked_document(document_type, text)
+    except ValidationError:
+        return False
+    return True
+
+
+def format_document(document_type: str, document: str) -> str:
+    """Show a stored document with its usual mask."""
+    if document_type == DocumentType.CPF and len(document) == 11:
+        return f"{document[:3]}.{document[3:6]}.{document[6:9]}-{document[9:]}"
+    if document_type == DocumentType.CNPJ and len(document) == 14:
+        return f"{document[:2]}.{document[2:5]}.{document[5:8]}/{document[8:12]}-{document[12:]}"
+    return document
+
+
+# --- A document a spreadsheet turned into a number --------------------------------------------
 
 # 8532061982.0 · 8532061982,00 — and 434,000, which may also be 434000 with a separator
 _DECIMAL_ZEROS = re.compile(r"(?P<whole>[0-9]+)[.,]0+", re.ASCII)
@@ -58,41 +127,6 @@ class RepairedDocument:
         """Digits were restored or removed (not just punctuation): staff should look."""
         return any(repair != Repair.THOUSANDS_SEPARATORS for repair in self.repairs)
 
-    def warning_params(self, document_type: str) -> dict:
-        return {
-            "value": self.original,
-            "document": rules.format_document(document_type, self.document),
-            "document_type": document_type,
-        }
-
-
-MESSAGES = {
-    "document_repaired": _(
-        "“%(value)s” was read as the %(document_type)s %(document)s: a spreadsheet had "
-        "turned it into a number (dropping leading zeros or adding .0). Check it is the "
-        "customer's; format the Document column as Text to keep documents as typed."
-    ),
-    "document_scientific_notation": _(
-        "“%(value)s” is a document a spreadsheet wrote in scientific notation, keeping only "
-        "its first digits: it cannot be read back. Format the Document column as Text in the "
-        "spreadsheet, type the document again and save the file."
-    ),
-    "document_number_ambiguous": _(
-        "“%(value)s” is a document a spreadsheet turned into a number, and it can be read as "
-        "two valid documents, %(first)s or %(second)s. Format the Document column as Text in "
-        "the spreadsheet, type the document again and save the file."
-    ),
-    "document_number_unreadable": _(
-        "“%(value)s” looks like a document a spreadsheet turned into a number, and restoring "
-        "it does not give a valid %(document_type)s. Format the Document column as Text in "
-        "the spreadsheet, type the document again with its leading zeros and save the file."
-    ),
-}
-
-
-def _refuse(code: str, params: dict) -> ValidationError:
-    return ValidationError(MESSAGES[code], code=code, params=params)
-
 
 def _readings(text: str) -> list[tuple[str, list[str]]]:
     """Every whole number a spreadsheet may have shown as ``text``, with what it did to it.
@@ -116,20 +150,20 @@ def _readings(text: str) -> list[tuple[str, list[str]]]:
             digits = str(int(value))
             if len(digits) > len(written):
                 # The exponent filled in digits the spreadsheet did not keep: never guess.
-                raise _refuse("document_scientific_notation", {"value": text})
+                raise rule_error("document_in_scientific_notation", value=text)
             readings.append((digits, [Repair.SCIENTIFIC_NOTATION]))
     return readings
 
 
-def repair_spreadsheet_document(document_type: str, raw: str) -> RepairedDocument | None:
+def repair_spreadsheet_document(document_type: str, text: str) -> RepairedDocument | None:
     """Read a CPF/CNPJ cell that a spreadsheet wrote as a number.
 
-    None: the cell is not written as a number (a mask, letters, a complete document), so
-    rules.clean_document reads it as usual. Raises ValidationError when it is a number and no
-    single valid document of ``document_type`` can be read from it.
+    None: the cell is not written as a number (a mask, letters, a complete document), so it
+    is read as usual. Raises ValidationError when it is a number and no single valid document
+    of ``document_type`` can be read from it.
     """
     length = DOCUMENT_LENGTHS.get(document_type)
-    text = raw.strip()
+    text = text.strip()
     if length is None or not text:
         return None
     readings = _readings(text)
@@ -143,19 +177,21 @@ def repair_spreadsheet_document(document_type: str, raw: str) -> RepairedDocumen
             continue
         if len(digits) < length:
             repairs = [*repairs, Repair.LEADING_ZEROS]
-        try:
-            valid.setdefault(rules.clean_document(document_type, digits.zfill(length)), repairs)
-        except ValidationError:
-            continue
+        padded = digits.zfill(length)
+        if is_valid_document(document_type, padded):
+            valid.setdefault(padded, repairs)
     if len(valid) == 1:
         ((document, repairs),) = valid.items()
         return RepairedDocument(text, document, tuple(repairs))
     if readings == [(text, [])] and not valid:
         return None  # just too few digits: the rule's "a CPF has 11 digits" fits best
     if valid:
-        first, second, *_ = (rules.format_document(document_type, document) for document in valid)
-        raise _refuse(
+        first, second, *_ = (format_document(document_type, document) for document in valid)
+        raise rule_error(
             "document_number_ambiguous",
-            {"value": text, "document_type": document_type, "first": first, "second": second},
+            value=text,
+            document_type=document_type,
+            first=first,
+            second=second,
         )
-    raise _refuse("document_number_unreadable", {"value": text, "document_type": document_type})
+    raise rule_error("document_number_unreadable", value=text, document_type=document_type)
