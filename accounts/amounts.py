@@ -15,7 +15,7 @@ same code and message.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -63,7 +63,9 @@ class Example:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+# Compared and hashed by identity (eq=False): the planner remembers rule outcomes per
+# (rule, value, style) for every amount cell of a file, and one file has one style.
+@dataclass(frozen=True, slots=True, eq=False)
 class NumberStyle:
     """How numbers are written around an amount (its decimal mark, if known) and why.
 
@@ -76,15 +78,6 @@ class NumberStyle:
     # For files: a cell written in each style (the evidence messages name).
     point_example: Example | None = None
     comma_example: Example | None = None
-    # The planner remembers rule outcomes per (rule, value, style): hash once, not per cell.
-    _hash: int = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        key = (self.mark, self.basis, self.point_example, self.comma_example)
-        object.__setattr__(self, "_hash", hash(key))
-
-    def __hash__(self) -> int:
-        return self._hash
 
     @classmethod
     def of_active_language(cls) -> "NumberStyle":

@@ -164,7 +164,11 @@ def repair_spreadsheet_document(document_type: str, text: str) -> RepairedDocume
     """
     length = DOCUMENT_LENGTHS.get(document_type)
     text = text.strip()
-    if length is None or not text:
+    # The usual cells, decided without a regular expression: a mask (529.982.247-25) or
+    # letters are no spreadsheet number, nor are plain digits of full length.
+    if length is None or not text or not text[0].isdigit() or "-" in text or "/" in text:
+        return None
+    if text.isdigit() and len(text) >= length:
         return None
     readings = _readings(text)
     if not readings or (readings == [(text, [])] and len(text) >= length):

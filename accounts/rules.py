@@ -8,7 +8,6 @@ a number is read from text.
 """
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -74,18 +73,14 @@ def parse_amount(
     return value
 
 
-def _keeping_doubt(read: Callable[[], Decimal], check: Callable[[Decimal], Decimal]) -> Decimal:
-    """``check(read())``; a doubtful reading is checked too and stays a doubt if it passes."""
-    try:
-        value = read()
-    except DoubtfulValue as doubt:
-        raise doubt.checked(check) from None
-    return check(value)
-
-
 def clean_credit_limit(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> Decimal:
-    """A credit limit: money ≥ 0 with at most 2 decimal places."""
-    return _keeping_doubt(lambda: parse_amount(raw, style=style), _checked_credit_limit)
+    """A credit limit: money ≥ 0 with at most 2 decimal places. A doubtful reading is checked
+    too, and stays a doubt if it passes."""
+    try:
+        value = parse_amount(raw, style=style)
+    except DoubtfulValue as doubt:
+        raise doubt.checked(_checked_credit_limit) from None
+    return _checked_credit_limit(value)
 
 
 def _checked_credit_limit(value: Decimal) -> Decimal:
@@ -113,10 +108,11 @@ def clean_tolerance(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) ->
     text = raw.strip() if isinstance(raw, str) else raw
     is_percent = isinstance(text, str) and text.endswith("%")
     number = text.removesuffix("%") if is_percent else text
-    return _keeping_doubt(
-        lambda: parse_amount(number, style=style, decimal_places=4),
-        lambda value: _checked_tolerance(value, is_percent=is_percent),
-    )
+    try:
+        value = parse_amount(number, style=style, decimal_places=4)
+    except DoubtfulValue as doubt:
+        raise doubt.checked(lambda read: _checked_tolerance(read, is_percent=is_percent)) from None
+    return _checked_tolerance(value, is_percent=is_percent)
 
 
 def _checked_tolerance(value: Decimal, *, is_percent: bool) -> Decimal:

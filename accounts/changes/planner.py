@@ -31,6 +31,7 @@ from .seen_keys import SeenKeys
 
 # Changes to these fields of an existing account are shown to whoever confirms an import.
 IDENTITY_FIELDS = ("email", "document_type", "document")
+_IDENTITY = frozenset(IDENTITY_FIELDS)
 # Distinct values whose rule outcome is remembered (document types, statuses, the store's
 # usual limits and tolerances repeat in every file); unique values cost nothing then.
 KNOWN_VALUES_LIMIT = 4096
@@ -216,7 +217,7 @@ class AccountChangePlanner:
             action = Action.CLOSE
         else:
             action = Action.UPDATE
-        if _confirmed_by_someone(proposal):
+        if not _IDENTITY.isdisjoint(changed) and _confirmed_by_someone(proposal):
             warnings.extend(_identity_changes(account_id, before, after, changed, matched))
         return PlannedChange(
             proposal.reference,

@@ -220,9 +220,7 @@ def test_an_amount_in_a_mixed_file_names_a_cell_of_each_style():
     ]
 
 
-def test_styles_are_values_the_planner_can_remember_outcomes_by():
-    assert NumberStyle(POINT, StyleBasis.CELLS, Example(4, "Tolerance", "0.05")) == POINT_CELLS
-    assert hash(NumberStyle(None, StyleBasis.NONE)) == hash(NumberStyle.UNKNOWN)
+def test_a_forms_style_is_the_convention_of_the_staff_members_language():
     with translation.override("pt-br"):
         assert NumberStyle.of_active_language() is NumberStyle.DECIMAL_COMMA
     with translation.override("en"):
