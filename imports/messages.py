@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.problems import MESSAGES, Message, render_message
+from accounts.problems import MESSAGES, Message, StaleVersionMessage, render_message
 
 IMPORT_MESSAGES: Mapping[str, Message] = {
     "too_many_cells": Message(
@@ -28,6 +28,13 @@ IMPORT_MESSAGES: Mapping[str, Message] = {
             "This document was typed as a number, so the spreadsheet may have changed it "
             "(dropped its leading zeros or rounded its digits). Format the Document column "
             "as text and type the document again."
+        )
+    ),
+    # A file uploaded again, on an account changed since the earlier import (pipeline.repeat).
+    "undoes_change": StaleVersionMessage(
+        _(
+            "Changed by %(who)s on %(when)s through %(through)s since that import: applying "
+            "this row again undoes that change."
         )
     ),
     "row_not_applied": Message(

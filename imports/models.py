@@ -1,5 +1,7 @@
 """Import jobs: one uploaded CSV, its validation (preview), its application and its row errors."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -79,6 +81,9 @@ class ImportJob(models.Model):
     # Warnings about rows that will be applied (a doubtful value, an identity change):
     # confirming a job that has any needs an explicit acknowledgement.
     warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    # For a file identical to an earlier applied import: how many of its changes would put
+    # back values that were changed since (imports.pipeline.repeat).
+    undo_count = models.PositiveIntegerField(_("changes it would undo"), default=0)
     change_sample = models.JSONField(_("sample of changes"), default=list, blank=True)
     # ... and what applying it did.
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -171,23 +176,52 @@ class ImportJob(models.Model):
         return min(99, self.rows_processed * 100 // self.progress_total)
 
     @property
-    def shown_created(self) -> int:
-        """Created accounts once applied, accounts to create before."""
-        return self.created_count if self.is_applied else self.to_create
-
-    @property
-    def shown_updated(self) -> int:
-        if self.is_applied:
-            return self.updated_count + self.closed_count
-        return self.to_update + self.to_close
-
-    @property
-    def shown_errors(self) -> int:
-        return self.error_count + self.conflict_count
+    def counts(self) -> "JobCounts":
+        """The one set of numbers the job page, the history, the command and the result show:
+        what applying did once it started, what it will do while the preview waits, and no
+        changes at all for a job cancelled or failed before it was confirmed."""
+        if self.confirmed_at:
+            stage = JobCounts.APPLIED
+            changes = (self.created_count, self.updated_count, self.closed_count)
+        elif self.status == self.Status.READY_TO_CONFIRM:
+            stage = JobCounts.PLANNED
+            changes = (self.to_create, self.to_update, self.to_close)
+        else:
+            stage, changes = JobCounts.NONE, (0, 0, 0)
+        return JobCounts(
+            stage,
+            *changes,
+            unchanged=self.unchanged_count,
+            error_rows=self.error_count + self.conflict_count,
+            warnings=self.warning_count,
+        )
 
     @property
     def delimiter_name(self) -> str:
         return {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}.get(self.delimiter, "")
+
+
+@dataclass(frozen=True)
+class JobCounts:
+    """A job's numbers (ImportJob.counts): accounts created, updated, closed, left unchanged,
+    rows with errors (refused, or not applied because their account changed meanwhile) and
+    warnings."""
+
+    PLANNED = "planned"
+    APPLIED = "applied"
+    NONE = "none"
+
+    stage: str
+    created: int
+    updated: int
+    closed: int
+    unchanged: int
+    error_rows: int
+    warnings: int
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated + self.closed
 
 
 class ImportRowError(models.Model):

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -80,8 +80,11 @@ def create_import_job(
         job.save()
         return job
     job.fingerprint = _fingerprint(uploaded_file)
+    # The identical file applied last, else the last identical upload.
     job.identical_to = (
-        ImportJob.objects.filter(fingerprint=job.fingerprint).order_by("-created_at").first()
+        ImportJob.objects.filter(fingerprint=job.fingerprint)
+        .order_by(F("confirmed_at").desc(nulls_last=True), "-created_at")
+        .first()
     )
     with transaction.atomic():
         job.file.save(name, uploaded_file, save=False)
@@ -144,6 +147,7 @@ def run_validation(*, job_id: int) -> ImportJob:
             failure_reason=_("Validation stopped on an unexpected error (%(error)s).")
             % {"error": type(error).__name__},
         )
+    sample, undo_count = _undone_since_identical_import(job, result)
     notes = job.notes
     if result.matched_by_document:
         note = ngettext(
@@ -160,7 +164,8 @@ def run_validation(*, job_id: int) -> ImportJob:
         unchanged_count=result.actions[Action.UNCHANGED],
         error_count=result.error_rows,
         warning_count=result.warnings,
-        change_sample=result.sample,
+        undo_count=undo_count,
+        change_sample=sample,
         rows_processed=result.rows,
         rows_total=result.rows,
         notes=notes,
@@ -176,6 +181,26 @@ def run_validation(*, job_id: int) -> ImportJob:
 def _forget_row_problems(job: ImportJob) -> None:
     job.row_errors.all().delete()
     job.row_warnings.all().delete()
+
+
+def _undone_since_identical_import(
+    job: ImportJob, result: pipeline.ValidationResult
+) -> tuple[list[dict], int]:
+    """For a file identical to an applied import: the sample marked with the changes made
+    since that applying it again would undo, and how many there are."""
+    previous = job.identical_to
+    changes = (
+        result.actions[Action.CREATE] + result.actions[Action.UPDATE] + result.actions[Action.CLOSE]
+    )
+    if previous is None or previous.finished_at is None or not previous.confirmed_at or not changes:
+        return result.sample, 0
+    with job.plan.storage.open(job.plan.name, "rb") as plan_file:
+        changed = pipeline.accounts_changed_since(
+            pipeline.read_plan(plan_file),
+            since=previous.finished_at,
+            batch_size=pipeline.configured_batch_size(),
+        )
+    return pipeline.marked_sample(result.sample, changed), len(changed)
 
 
 def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
@@ -343,7 +368,18 @@ def run_apply(*, job_id: int) -> ImportJob:
         updated_count=result.updated,
         closed_count=result.closed,
         conflict_count=result.conflicts,
+        change_sample=_applied_sample(job) if result.conflicts else job.change_sample,
     )
+
+
+def _applied_sample(job: ImportJob) -> list[dict]:
+    """The preview's sample without the rows that were not applied: a planned row with a
+    row error got it when applying (its account changed since the preview)."""
+    rows = [entry["row"] for entry in job.change_sample]
+    held_back = set(
+        job.row_errors.filter(row_number__in=rows).values_list("row_number", flat=True)
+    )
+    return [entry for entry in job.change_sample if entry["row"] not in held_back]
 
 
 def cancel_import_job(*, job_id: int, user) -> ImportJob:
@@ -440,14 +476,17 @@ def job_summary(job: ImportJob, *, max_rows: int = 1000) -> dict:
     """The job as the command prints it (one JSON object)."""
     errors = job.row_errors.order_by("row_number", "id")[:max_rows]
     warnings = job.row_warnings.order_by("row_number", "id")[:max_rows]
+    counts = job.counts
     return {
         "job": job.pk,
         "status": job.status,
-        "created": job.shown_created,
-        "updated": job.shown_updated,
-        "unchanged": job.unchanged_count,
-        "errors": job.shown_errors,
-        "warnings": job.warning_count,
+        "counts": counts.stage,
+        "created": counts.created,
+        "updated": counts.updated,
+        "closed": counts.closed,
+        "unchanged": counts.unchanged,
+        "errors": counts.error_rows,
+        "warnings": counts.warnings,
         "file_error": job.file_error or None,
         "row_errors": [
             {

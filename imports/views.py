@@ -155,7 +155,7 @@ class _Echo:
 def error_report(request, pk: int):
     """The failing rows as uploaded plus an Errors column, streamed."""
     job = get_object_or_404(ImportJob, pk=pk)
-    if not job.file or job.file_error or not (job.shown_errors or job.warning_count):
+    if not job.file or job.file_error or not (job.counts.error_rows or job.warning_count):
         raise Http404(_("This import has no row errors or warnings to report."))
     if job.encoding in spreadsheets.SPREADSHEET_KINDS:
         report, filename, content_type = workbooks.error_report(

@@ -42,8 +42,10 @@ def test_command_previews_then_applies_and_prints_the_summary_json(tmp_path, man
     assert preview == {
         "job": preview["job"],
         "status": "ready_to_confirm",
+        "counts": "planned",
         "created": 1,
         "updated": 0,
+        "closed": 0,
         "unchanged": 0,
         "errors": 1,
         "warnings": 0,

@@ -81,6 +81,8 @@ def test_change_after_preview_is_a_conflict_not_overwritten(upload, confirm, vie
     job = confirm(job)
     assert job.status == Status.COMPLETED_WITH_ERRORS
     assert (job.updated_count, job.conflict_count) == (1, 1)
+    # The result's sample shows what was applied; the held-back row is listed with its reason.
+    assert [entry["row"] for entry in job.change_sample] == [3]
     account.refresh_from_db()
     other.refresh_from_db()
     assert account.credit_limit == Decimal("999.00")  # not overwritten

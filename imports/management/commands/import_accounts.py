@@ -48,8 +48,8 @@ def _outcome(job: ImportJob, *, confirm: bool) -> tuple[int, str]:
             "(row_warnings). Check them, then run again with --accept-warnings, or confirm "
             "the import in the browser.",
         )
-    if job.shown_errors:
-        rows = "1 row has" if job.shown_errors == 1 else f"{job.shown_errors} rows have"
+    if error_rows := job.counts.error_rows:
+        rows = "1 row has" if error_rows == 1 else f"{error_rows} rows have"
         applied = "the other rows were applied" if job.is_applied else "nothing was applied"
         return (
             ExitStatus.ROW_ERRORS,
