@@ -63,6 +63,7 @@ class StaleVersionMessage(Message):
             for name, theirs, yours in params.get("differences", [])
         ]
         text = str(self.text) % {
+            **params,
             "who": who,
             "when": formats.date_format(when, "DATETIME_FORMAT"),
             "through": through,

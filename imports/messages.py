@@ -33,8 +33,8 @@ IMPORT_MESSAGES: Mapping[str, Message] = {
     # A file uploaded again, on an account changed since the earlier import (pipeline.repeat).
     "undoes_change": StaleVersionMessage(
         _(
-            "Changed by %(who)s on %(when)s through %(through)s since that import: applying "
-            "this row again undoes that change."
+            "Changed by %(who)s on %(when)s through %(through)s since import #%(import)s: "
+            "applying this row again puts the file's value back and undoes that change."
         )
     ),
     "row_not_applied": Message(

@@ -147,7 +147,6 @@ def run_validation(*, job_id: int) -> ImportJob:
             failure_reason=_("Validation stopped on an unexpected error (%(error)s).")
             % {"error": type(error).__name__},
         )
-    sample, undo_count = _undone_since_identical_import(job, result)
     notes = job.notes
     if result.matched_by_document:
         note = ngettext(
@@ -164,8 +163,8 @@ def run_validation(*, job_id: int) -> ImportJob:
         unchanged_count=result.actions[Action.UNCHANGED],
         error_count=result.error_rows,
         warning_count=result.warnings,
-        undo_count=undo_count,
-        change_sample=sample,
+        undo_count=result.undo_rows,
+        change_sample=result.sample,
         rows_processed=result.rows,
         rows_total=result.rows,
         notes=notes,
@@ -181,26 +180,6 @@ def run_validation(*, job_id: int) -> ImportJob:
 def _forget_row_problems(job: ImportJob) -> None:
     job.row_errors.all().delete()
     job.row_warnings.all().delete()
-
-
-def _undone_since_identical_import(
-    job: ImportJob, result: pipeline.ValidationResult
-) -> tuple[list[dict], int]:
-    """For a file identical to an applied import: the sample marked with the changes made
-    since that applying it again would undo, and how many there are."""
-    previous = job.identical_to
-    changes = (
-        result.actions[Action.CREATE] + result.actions[Action.UPDATE] + result.actions[Action.CLOSE]
-    )
-    if previous is None or previous.finished_at is None or not previous.confirmed_at or not changes:
-        return result.sample, 0
-    with job.plan.storage.open(job.plan.name, "rb") as plan_file:
-        changed = pipeline.accounts_changed_since(
-            pipeline.read_plan(plan_file),
-            since=previous.finished_at,
-            batch_size=pipeline.configured_batch_size(),
-        )
-    return pipeline.marked_sample(result.sample, changed), len(changed)
 
 
 def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
@@ -223,6 +202,12 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
     job.rows_total = max(file_format.line_count - 1, 1)  # until the rows are counted
     job.save(update_fields=["encoding", "delimiter", "notes", "rows_total"])
     store_settings = StoreSettings.load()
+    previous = job.identical_to
+    identical_import = (
+        (previous.pk, previous.finished_at)
+        if previous is not None and previous.confirmed_at and previous.finished_at
+        else None
+    )
     with tempfile.TemporaryFile("w+b") as plan_file:
 
         def validate(style) -> pipeline.ValidationResult:
@@ -234,6 +219,7 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
                 number_style=style,
                 batch_size=pipeline.configured_batch_size(),
                 on_batch=on_batch,
+                identical_import=identical_import,
             )
 
         try:

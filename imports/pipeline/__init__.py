@@ -14,7 +14,7 @@ rows / batch size, never with rows:
   accounts.services.write_planned_changes; a unique-index refusal re-runs the planner's
   duplicate check, and a row the database still refuses never sinks its batch;
 - ``report``: the failing rows back, as uploaded, for the error report;
-- ``repeat``: for a file uploaded again, which changes would undo changes made since.
+- ``repeat``: for a file uploaded again, the changes that would undo changes made since.
 
 Nothing here writes an ImportJob: imports.services does, from what these return.
 """
@@ -22,7 +22,6 @@ Nothing here writes an ImportJob: imports.services does, from what these return.
 from .apply import ApplyResult, ImportSource, apply_plan
 from .plan_file import read_plan
 from .preview import ValidationResult
-from .repeat import accounts_changed_since, marked_sample
 from .report import error_report_rows, failing_rows, joined_messages
 from .rows import RowError, RowWarning, configured_batch_size
 from .validate import validate_file
@@ -33,13 +32,11 @@ __all__ = [
     "RowError",
     "RowWarning",
     "ValidationResult",
-    "accounts_changed_since",
     "apply_plan",
     "configured_batch_size",
     "error_report_rows",
     "failing_rows",
     "joined_messages",
-    "marked_sample",
     "read_plan",
     "validate_file",
 ]

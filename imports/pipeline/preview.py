@@ -18,6 +18,8 @@ class ValidationResult:
     rows: int = 0
     error_rows: int = 0
     warnings: int = 0
+    # Rows that would undo a change made since the identical file was last imported.
+    undo_rows: int = 0
     # Accepted rows by what they do: create, update, close, unchanged.
     actions: Counter[Action] = field(default_factory=Counter)
     matched_by_document: int = 0
@@ -34,6 +36,15 @@ class ValidationResult:
                 self.matched_by_document += 1
             if action != Action.UNCHANGED and self._samples(action):
                 self.sample.append(sample_entry(change))
+
+    def mark_undone(self, undone: list) -> None:
+        """Count the rows of ``undone`` (RowWarnings) and mark their sample entries with who
+        made the change they would undo."""
+        by_row = {warning.row_number: warning.params for warning in undone}
+        self.undo_rows += len(by_row)
+        for entry in self.sample:
+            if entry["row"] in by_row:
+                entry["undoes"] = by_row[entry["row"]]
 
     def _samples(self, action: Action) -> bool:
         # Keep the first changes, and every closure up to twice the sample size: closing is

@@ -5,6 +5,7 @@ batch by batch, the plan to ``plan_file``, and the counts come back as a Validat
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from .. import reader
 from .meaning import RowMeaning, cell_errors, refuse_documents_typed_as_numbers
 from .plan_file import plan_line, plan_writer
 from .preview import ValidationResult
+from .repeat import undone_changes
 from .rows import ParsedRow, RowError, RowWarning, batched, parse_rows
 
 
@@ -29,6 +31,7 @@ def validate_file(
     number_style: NumberStyle,
     batch_size: int,
     on_batch: Callable[[int, list[RowError], list[RowWarning]], None],
+    identical_import: tuple[int, datetime] | None = None,
 ) -> ValidationResult:
     """Read and check the whole file, batch by batch; raises reader.FileRejected, and
     accounts.amounts.StyleUndecided when ``number_style`` is pending and an amount reads two
@@ -36,7 +39,8 @@ def validate_file(
 
     ``on_batch(rows_read, row_errors, row_warnings)`` runs after each batch. One planner reads
     the whole file, so a second row for the same account (or document, or e-mail) is found in
-    any batch.
+    any batch. For a file identical to an applied import, ``identical_import`` (its number and
+    when it finished) makes every change that would undo a later one a warning.
     """
     meaning = RowMeaning(file_format, number_style)
     planner = AccountChangePlanner(store_settings)
@@ -60,12 +64,20 @@ def validate_file(
                     errors.extend(meaning.row_errors(refusal.proposal, refusal.problems))
                 errors.extend(refuse_documents_typed_as_numbers(plan, planned, meaning))
                 warnings = _warnings(plan.accepted, planned, meaning)
+                undone = []
+                if identical_import is not None:
+                    number, finished_at = identical_import
+                    undone = undone_changes(
+                        plan.accepted, since=finished_at, earlier_import=number, meaning=meaning
+                    )
                 plan_lines.writerows(
                     plan_line(change)
                     for change in plan.accepted
                     if change.action != Action.UNCHANGED
                 )
                 result.count(plan, rows=len(batch), error_rows=len(batch) - len(plan.accepted))
+                result.mark_undone(undone)
+                warnings.extend(undone)
                 result.warnings += len(warnings)
                 on_batch(result.rows, errors, warnings)
     finally:

@@ -66,8 +66,14 @@ def test_an_identical_file_says_which_changes_made_since_it_would_undo(
         "(marked in the sample below).",
     )
     assertContains(response, "Changed by paula on ")
-    assertContains(response, "through Web form since that import: applying this row again undoes")
-    assertContains(response, "Confirm import")  # staff may still mean to put the old value back
+    assertContains(
+        response,
+        f"through Web form since import #{first.pk}: applying this row again puts the file",
+    )
+    # Staff may mean to put the old value back, knowingly: it is a warning to acknowledge.
+    [warning] = again.row_warnings.all()
+    assert (warning.row_number, warning.column, warning.value) == (2, "Credit limit", "500.00")
+    assertContains(response, "I checked the warning")
 
     confirm(again)
     ana.refresh_from_db()
