@@ -4,7 +4,7 @@ Built by code rather than kept as binary fixtures, so each byte that matters (th
 the encoding, a BOM, a quoted "1,500") is visible here. Every row says what the import does
 with it: store these exact values (maybe with warnings to acknowledge), or refuse it with a
 code. Nothing doubtful may be stored silently, and nothing stored may differ from what the
-file means.
+file means. (Longer than a module should be: it is a table of files, read top to bottom.)
 """
 
 import codecs
@@ -68,10 +68,11 @@ class Row:
     tolerance: str
     expect: Stored | Refused
     status: str = ""
+    account_id: str = ""  # the Id cell: blank for a new account (or one matched by document)
 
     def cells(self, read_only: tuple[str, ...]) -> list[str]:
         values = [
-            "",
+            self.account_id,
             self.email,
             self.document,
             self.document_type,
@@ -95,6 +96,14 @@ class CorpusFile:
     encoding: str = "utf-8"
     byte_order_mark: bytes = b""
     read_only: tuple[str, ...] = field(default=())
+    # Accounts before the upload: (id, e-mail, document type, document, credit limit).
+    existing: tuple[tuple[str, str, str, str, str], ...] = ()
+    # Uploaded once before (its warnings accepted), then these changes made in the form.
+    imported_before: bool = False
+    changed_since: tuple[tuple[str, dict], ...] = ()
+    # Every account after the upload, by e-mail: (type, document, limit, tolerance), when the
+    # file changes existing accounts (otherwise the rows' expectations say it).
+    final_accounts: dict[str, tuple[str, str, str, str]] | None = None
 
     @property
     def content(self) -> bytes:
@@ -116,6 +125,72 @@ def _stored(document: str, limit: str, tolerance: str = "0.0000", **kwargs) -> S
 
 THOUSANDS = ("amount_ambiguous",)
 REPAIRED = ("document_changed_by_spreadsheet",)
+
+CPF_ANA, CPF_BIA, CNPJ_CAIO, CPF_NEW = "52998224725", "08532061982", "11222333000181", "00123456797"
+IDENTITY = ("identity_changed",)
+FILES_ON_EXISTING_ACCOUNTS = (
+    CorpusFile(
+        "identity_changes.csv",
+        "An exported file edited by hand: an e-mail changed by Id, a row without Id whose "
+        "document is an open account's, a document and its type changed. Each is a warning "
+        "naming the account and old → new.",
+        ENGLISH,
+        (
+            Row("ana.silva@example.com", "", "", "", "", _stored(CPF_ANA, "500.00",
+                warnings=IDENTITY), account_id="acc-ana"),
+            Row("bia.nova@example.com", "085.320.619-82", "CPF", "900", "",
+                _stored(CPF_BIA, "900.00", warnings=("identity_changed_matched",))),
+            Row("", "001.234.567-97", "CPF", "", "",
+                _stored(CPF_NEW, "1000.00", warnings=IDENTITY * 2), account_id="acc-caio"),
+        ),
+        None,
+        StyleBasis.NONE,
+        existing=(
+            ("acc-ana", "ana@example.com", "CPF", CPF_ANA, "500.00"),
+            ("acc-bia", "bia@example.com", "CPF", CPF_BIA, "800.00"),
+            ("acc-caio", "caio@example.com", "CNPJ", CNPJ_CAIO, "1000.00"),
+        ),
+        final_accounts={
+            "ana.silva@example.com": ("CPF", CPF_ANA, "500.00", "0.0000"),
+            "bia.nova@example.com": ("CPF", CPF_BIA, "900.00", "0.0000"),
+            "caio@example.com": ("CPF", CPF_NEW, "1000.00", "0.0000"),
+        },
+    ),
+    CorpusFile(
+        "uploaded_again_after_an_edit.csv",
+        "The same limits file uploaded a second time after someone changed one of its accounts "
+        "in the form: re-applying it would undo that change, so it is a warning.",
+        ENGLISH,
+        (
+            Row("", "", "", "700", "", _stored(CPF_ANA, "700.00", warnings=("undoes_change",)),
+                account_id="acc-dan"),
+            Row("", "", "", "900", "", _stored(CPF_BIA, "900.00"), account_id="acc-eva"),
+        ),
+        None,
+        StyleBasis.NONE,
+        existing=(
+            ("acc-dan", "dan@example.com", "CPF", CPF_ANA, "500.00"),
+            ("acc-eva", "eva@example.com", "CPF", CPF_BIA, "500.00"),
+        ),
+        imported_before=True,
+        changed_since=(("acc-dan", {"credit_limit": "650"}),),
+        final_accounts={
+            "dan@example.com": ("CPF", CPF_ANA, "700.00", "0.0000"),
+            "eva@example.com": ("CPF", CPF_BIA, "900.00", "0.0000"),
+        },
+    ),
+    CorpusFile(
+        "uploaded_again_unchanged.csv",
+        "The same limits file uploaded a second time with nothing changed since: nothing to do.",
+        ENGLISH,
+        (Row("", "", "", "700", "", _stored(CPF_ANA, "700.00"), account_id="acc-fay"),),
+        None,
+        StyleBasis.NONE,
+        existing=(("acc-fay", "fay@example.com", "CPF", CPF_ANA, "500.00"),),
+        imported_before=True,
+        final_accounts={"fay@example.com": ("CPF", CPF_ANA, "700.00", "0.0000")},
+    ),
+)
 
 FILES = (
     CorpusFile(
@@ -350,4 +425,5 @@ FILES = (
         byte_order_mark=codecs.BOM_UTF8,
         read_only=EXPORTED_READ_ONLY,
     ),
+    *FILES_ON_EXISTING_ACCOUNTS,
 )

@@ -1,6 +1,5 @@
 """A CPF/CNPJ a spreadsheet turned into a number is read back only when that is certain."""
 
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 from accounts import documents, rules
 from accounts.documents import Repair, repair_spreadsheet_document
 from accounts.problems import DoubtfulValue
+from tests.spreadsheet_damage import what_spreadsheets_write
 
 
 def read_document_cell(document_type: str, cell: str) -> str:
@@ -121,6 +121,8 @@ def test_the_messages_say_how_to_fix_the_file():
 
 
 # --- The property: whatever a spreadsheet does to a document, no other document comes out ---
+# 5,000 CPFs and 5,000 CNPJs here, through the rule in every rendering; another 10,000
+# through the real import in tests/imports/test_documents_through_the_import.py.
 
 def _documents(length: int, weights) -> st.SearchStrategy[str]:
     """Valid documents of a type, half of them starting with one or more zeros."""
@@ -139,27 +141,9 @@ def _documents(length: int, weights) -> st.SearchStrategy[str]:
     )
 
 
-def _what_spreadsheets_write(document: str) -> list[str]:
-    number = int(document)
-    thousands = f"{number:,}"
-    return [
-        str(number),  # the number, leading zeros dropped
-        f"{number}.0",  # a float (pandas, Google Sheets' values)
-        f"{number},0",
-        repr(float(number)),
-        f"{number:.5E}",  # Excel's General format on a long number: 6 digits kept
-        f"{number:.5E}".replace(".", ","),
-        f"{Decimal(number):E}",  # every digit kept
-        thousands,
-        thousands.replace(",", "."),
-        f"{number:,.2f}",
-        f"{number:,.2f}".translate(str.maketrans(",.", ".,")),
-    ]
-
-
 def _assert_never_another_document(document_type: str, originals: list[str]) -> None:
     for document in originals:
-        for cell in _what_spreadsheets_write(document):
+        for cell in what_spreadsheets_write(document):
             try:
                 stored = read_document_cell(document_type, cell)
             except ValidationError:
@@ -167,15 +151,15 @@ def _assert_never_another_document(document_type: str, originals: list[str]) -> 
             assert stored == document, (cell, stored)
 
 
-@settings(max_examples=100, derandomize=True, deadline=None)
+@settings(max_examples=50, derandomize=True, deadline=None)
 @given(st.lists(_documents(11, documents.CPF_WEIGHTS), min_size=100, max_size=100))
-def test_ten_thousand_cpfs_through_a_spreadsheet_never_become_another_cpf(originals):
+def test_five_thousand_cpfs_through_a_spreadsheet_never_become_another_cpf(originals):
     _assert_never_another_document("CPF", originals)
 
 
-@settings(max_examples=100, derandomize=True, deadline=None)
+@settings(max_examples=50, derandomize=True, deadline=None)
 @given(st.lists(_documents(14, documents.CNPJ_WEIGHTS), min_size=100, max_size=100))
-def test_ten_thousand_cnpjs_through_a_spreadsheet_never_become_another_cnpj(originals):
+def test_five_thousand_cnpjs_through_a_spreadsheet_never_become_another_cnpj(originals):
     _assert_never_another_document("CNPJ", originals)
 
 

@@ -10,8 +10,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts import services as account_services
+from accounts.history import ChangeSource, Channel
 from accounts.models import Account
 from imports import number_style, reader
+from tests.factories import AccountFactory
 from tests.spreadsheet_corpus import FILES, CorpusFile, Refused, Stored
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +42,13 @@ def stored_accounts() -> dict[str, Stored]:
 
 
 def expected_accounts(corpus_file: CorpusFile) -> dict[str, tuple]:
+    if corpus_file.final_accounts is not None:
+        return {
+            email: (document_type, document, Decimal(limit), Decimal(tolerance))
+            for email, (document_type, document, limit, tolerance) in (
+                corpus_file.final_accounts.items()
+            )
+        }
     return {
         row.email: (
             row.expect.document_type,
@@ -55,10 +65,31 @@ def row_number(corpus_file: CorpusFile, email: str) -> int:
     return 2 + [row.email for row in corpus_file.rows].index(email)
 
 
+def prepare(corpus_file: CorpusFile, path) -> None:
+    """The accounts the file refers to, and its earlier upload with the changes made since."""
+    for pk, email, document_type, document, limit in corpus_file.existing:
+        AccountFactory(
+            pk=pk,
+            email=email,
+            document_type=document_type,
+            document=document,
+            credit_limit=Decimal(limit),
+            tolerance=Decimal("0"),
+        )
+    if corpus_file.imported_before:
+        status, _summary = run_import(path, "--confirm", "--accept-warnings")
+        assert status == 0
+    source = ChangeSource(channel=Channel.FORM, label="paula")
+    for pk, values in corpus_file.changed_since:
+        account_services.change_account(account_id=pk, values=values, source=source)
+
+
 @pytest.mark.parametrize("corpus_file", FILES, ids=IDS)
 def test_every_corpus_file_stores_exactly_what_it_means(corpus_file, manager, tmp_path):
     path = tmp_path / corpus_file.name
     path.write_bytes(corpus_file.content)
+    prepare(corpus_file, path)
+    before = stored_accounts()
     refused = {
         (row_number(corpus_file, row.email), row.expect.code)
         for row in corpus_file.rows
@@ -77,7 +108,7 @@ def test_every_corpus_file_stores_exactly_what_it_means(corpus_file, manager, tm
     if warned:
         # A script that did not accept warnings applies nothing, and says so.
         assert (status, summary["status"]) == (5, "ready_to_confirm")
-        assert not Account.objects.exists()
+        assert stored_accounts() == before
         status, summary = run_import(path, "--confirm", "--accept-warnings")
     assert status == (3 if refused else 0)
     assert stored_accounts() == expected_accounts(corpus_file)
