@@ -12,7 +12,7 @@ from accounts.amounts import NumberStyle
 from accounts.documents import format_document
 from accounts.history import Channel
 from accounts.models import AccountStatus, DocumentType, StoreSettings, new_account_id
-from accounts.problems import DoubtfulValue, Problem
+from accounts.problems import DoubtfulValue, Problem, Severity
 
 from .conflicts import other_open_account, stale_version_problem
 from .reads import BatchReads, read_batch
@@ -28,10 +28,8 @@ from .records import (
     StoredAccount,
 )
 from .seen_keys import SeenKeys
+from .warnings import changes_identity, confirmed_by_someone, doubt_problem, identity_changes
 
-# Changes to these fields of an existing account are shown to whoever confirms an import.
-IDENTITY_FIELDS = ("email", "document_type", "document")
-_IDENTITY = frozenset(IDENTITY_FIELDS)
 # Distinct values whose rule outcome is remembered (document types, statuses, the store's
 # usual limits and tolerances repeat in every file); unique values cost nothing then.
 KNOWN_VALUES_LIMIT = 4096
@@ -131,7 +129,7 @@ class AccountChangePlanner:
                         document_type, document, required=False
                     )
                 except DoubtfulValue as doubt:
-                    _take_doubt(doubt, "document", proposal, cleaned, problems, warnings)
+                    self._doubt(doubt, "document", proposal, cleaned, problems, warnings)
                 except ValidationError as error:
                     problems.append(Problem.from_error(error, "document"))
         for field, rule, style_or_none in (
@@ -143,10 +141,27 @@ class AccountChangePlanner:
                 try:
                     cleaned[field] = known(rule, raw[field], style_or_none)
                 except DoubtfulValue as doubt:
-                    _take_doubt(doubt, field, proposal, cleaned, problems, warnings)
+                    self._doubt(doubt, field, proposal, cleaned, problems, warnings)
                 except ValidationError as error:
                     problems.append(Problem.from_error(error, field))
         return cleaned, problems, warnings
+
+    @staticmethod
+    def _doubt(
+        doubt: DoubtfulValue,
+        field: str,
+        proposal: ProposedChange,
+        cleaned: dict,
+        problems: list[Problem],
+        warnings: list[Problem],
+    ) -> None:
+        """A doubtful reading: kept with its warning where someone confirms, else refused."""
+        problem = doubt_problem(doubt, field, proposal)
+        if problem.severity is Severity.WARNING:
+            cleaned[field] = doubt.value
+            warnings.append(problem)
+        else:
+            problems.append(problem)
 
     def _known(self, rule: Callable, raw: object, style: NumberStyle | None = None):
         """``rule(raw)``, remembered for values that repeat; the memory is capped."""
@@ -217,8 +232,8 @@ class AccountChangePlanner:
             action = Action.CLOSE
         else:
             action = Action.UPDATE
-        if not _IDENTITY.isdisjoint(changed) and _confirmed_by_someone(proposal):
-            warnings.extend(_identity_changes(account_id, before, after, changed, matched))
+        if changes_identity(changed) and confirmed_by_someone(proposal):
+            warnings.extend(identity_changes(account_id, before, after, changed, matched))
         return PlannedChange(
             proposal.reference,
             action,
@@ -367,55 +382,6 @@ class AccountChangePlanner:
                 problems.append(problem)
             else:
                 seen.add(key, reference)
-
-
-def _confirmed_by_someone(proposal: ProposedChange) -> bool:
-    """Whether a person confirms the change after seeing its warnings (an import's preview);
-    the form and the API apply at once, so a doubt there is a refusal."""
-    return proposal.channel == Channel.IMPORT
-
-
-def _take_doubt(
-    doubt: DoubtfulValue,
-    field: str,
-    proposal: ProposedChange,
-    cleaned: dict,
-    problems: list[Problem],
-    warnings: list[Problem],
-) -> None:
-    if _confirmed_by_someone(proposal):
-        cleaned[field] = doubt.value
-        warnings.append(Problem.warning(doubt.code, field, dict(doubt.params)))
-    else:
-        problems.append(Problem.from_error(doubt, field))
-
-
-def _identity_changes(
-    account_id: str,
-    before: AccountValues,
-    after: AccountValues,
-    changed: tuple[str, ...],
-    matched: bool,
-) -> list[Problem]:
-    """A change of how an account is recognised (its e-mail, document or document type) is
-    never silent: one warning per field, old → new, naming the account."""
-    code = "identity_changed_matched" if matched else "identity_changed"
-    return [
-        Problem.warning(
-            code,
-            field,
-            {
-                "account": account_id,
-                "field": field,
-                "old": getattr(before, field),
-                "new": getattr(after, field),
-                "old_type": before.document_type,
-                "new_type": after.document_type,
-            },
-        )
-        for field in IDENTITY_FIELDS
-        if field in changed
-    ]
 
 
 def _is_stored_document(raw: object, document_type: str, stored: AccountValues) -> bool:

@@ -10,6 +10,7 @@ from django_tasks import default_task_backend
 from pytest_django.asserts import assertContains
 
 from imports import services
+from imports.management.commands.import_accounts import job_summary
 from imports.models import ImportJob
 from imports.tasks import validate_import_job_task
 
@@ -46,4 +47,4 @@ def test_a_job_uploaded_in_portuguese_reads_in_spanish_to_a_spanish_speaking_man
     assert text.startswith(codecs.BOM_UTF8.decode())
     assert "Credit limit: “abc” no es un número." in text
     with translation.override("pt-br"):
-        assert services.job_summary(job)["row_errors"][0]["message"] == "“abc” não é um número."
+        assert job_summary(job)["row_errors"][0]["message"] == "“abc” não é um número."

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Account
 from imports import services
+from imports.management.commands.import_accounts import job_summary
 from imports.models import ImportJob
 from tests.factories import AccountFactory, valid_cpf
 from tests.imports.conftest import csv_bytes
@@ -157,14 +158,14 @@ def test_history_job_page_and_command_json_count_the_same(
     cancelled = upload(csv_bytes([["", "b@example.com", valid_cpf(3), "CPF", "", "", ""]]))
     cancelled = services.cancel_import_job(job_id=cancelled.pk, user=manager)
 
-    summary = services.job_summary(job)
+    summary = job_summary(job)
     assert {key: summary[key] for key in ("created", "updated", "closed", "errors")} == {
         "created": 1,
         "updated": 0,
         "closed": 1,
         "errors": 1,
     }
-    assert services.job_summary(cancelled)["created"] == 0
+    assert job_summary(cancelled)["created"] == 0
     history = manager_client.get(reverse("imports:history")).content.decode()
     assert history_counts(history, job) == {
         "Created": "1",
