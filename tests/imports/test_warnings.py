@@ -187,3 +187,15 @@ def history_counts(history: str, job) -> dict[str, str]:
     [row] = [row for row in history.split("<tr>") if f'href="{job.get_absolute_url()}"' in row]
     cells = re.findall(r'<td class="num" data-label="([^"]+)">(.*?)</td>', row, re.S)
     return {label: re.sub(r"<[^>]+>", "", text).split(" ")[0] for label, text in cells}
+
+
+def test_warnings_and_row_errors_page_apart_on_the_job_page(manager_client, upload):
+    doubtful = [["", f"a{n}@ex.com", valid_cpf(n), "CPF", "1.500", "", ""] for n in range(1, 52)]
+    refused = [["", "bad", valid_cpf(100 + n), "CPF", "", "", ""] for n in range(1, 52)]
+    job = upload(csv_bytes(doubtful + refused))
+    page = manager_client.get(job.get_absolute_url(), {"page": "2"})
+    assertContains(page, 'id="warnings_page-count">51 warnings</span>')
+    assertContains(page, 'id="result-count">51 rows to fix</span>')
+    # The warnings' next page keeps the row errors on their page 2.
+    assertContains(page, 'href="?page=2&amp;warnings_page=2" rel="next"')
+    assertContains(page, 'href="?page=1" rel="prev"')
