@@ -249,6 +249,18 @@ def open_account_ids_by_email(emails: Collection[str]) -> dict[str, str]:
     }
 
 
+def closed_account_of(*, email: str, document_type: str, document: str) -> str | None:
+    """The id of a closed account held by this e-mail or document, if any (account_email_idx,
+    account_document_idx): opening a new one for that customer gives back withdrawn credit."""
+    condition = Q(email=email) if email else Q()
+    if document:
+        condition |= Q(document_type=document_type, document=document)
+    if not condition:
+        return None
+    closed = Account.objects.filter(condition, status=AccountStatus.CLOSED)
+    return closed.values_list("pk", flat=True).first()
+
+
 def existing_account_ids(ids: Collection[str]) -> set[str]:
     return set(Account.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 

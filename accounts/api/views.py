@@ -24,7 +24,7 @@ from accounts.changes import Intent
 from accounts.models import Account, AccountStatus, ApiScope
 
 from . import examples
-from .auth import HasScope, change_source, check_scope
+from .auth import HasScope, change_source, check_credit_scope
 from .exceptions import error_body
 from .serializers import (
     AccountSearchQuerySerializer,
@@ -186,7 +186,9 @@ class AccountCollectionView(CreditControlView):
         summary="Open an account",
         description="The new account's id is `{document}_{documentType}` as in VTEX, or a "
         "UUID when that id is taken (e.g. by a closed account) or there is no document. "
-        "`creditLimit` defaults to the store's default credit value.",
+        "`creditLimit` defaults to the store's default credit value. Sending `creditLimit` or "
+        "`tolerance`, or opening an account for a customer whose account is closed, also "
+        "needs the `credit` scope.",
         request=OpenAccountSerializer,
         responses={200: AccountSerializer, **ERRORS, **ALREADY_OPEN},
         examples=[examples.OPEN_REQUEST, examples.ACCOUNT],
@@ -194,8 +196,10 @@ class AccountCollectionView(CreditControlView):
     )
     def post(self, request):
         body = self.parse(OpenAccountSerializer, request.data)
+        values = account_values(body)
+        check_credit_scope(request, values, opening=True)
         saved = services.open_account(
-            values=account_values(body),
+            values=values,
             source=change_source(request),
             id_from_document=True,
         )
@@ -220,8 +224,9 @@ class AccountView(CreditControlView):
         operation_id="openOrChangeAccount",
         summary="Open or change an account",
         description="Opens an account with this id when there is none; otherwise changes "
-        "the fields sent — **omitted fields stay unchanged** (VTEX erases them). Changing "
-        "`creditLimit` or `tolerance` of an existing account also needs the `credit` scope.",
+        "the fields sent — **omitted fields stay unchanged** (VTEX erases them). Sending "
+        "`creditLimit` or `tolerance` (to open or to change), or opening an account for a "
+        "customer whose account is closed, also needs the `credit` scope.",
         parameters=[ACCOUNT_ID_PARAMETER, IF_MATCH_PARAMETER],
         request=OpenOrChangeAccountSerializer,
         responses={200: AccountSerializer, **ERRORS, **STALE, **CLOSED_OR_ALREADY_OPEN},
@@ -241,9 +246,10 @@ class AccountView(CreditControlView):
         except Account.DoesNotExist:
             if version is not None:
                 raise PreconditionFailed("No account has this id: If-Match cannot match.") from None
+            opening = True
         else:
-            if {"credit_limit", "tolerance"} & values.keys():
-                check_scope(request, ApiScope.CREDIT)
+            opening = False
+        check_credit_scope(request, values, opening=opening)
         saved = services.change_account(
             account_id=account_id,
             values=values,

@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Account, ApiScope
 from accounts.services import create_api_key, revoke_api_key
-from tests.api.conftest import API, key_headers
+from tests.api.conftest import ALL_SCOPES, API, key_headers
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +50,30 @@ def test_scope_matrix(make_api, method, path, body, scope):
     assert allowed.status_code == 200, allowed.json()
 
 
-def test_a_write_key_may_open_an_account_with_a_limit_through_put(make_api):
-    response = make_api([ApiScope.WRITE])(
-        "PUT", "/accounts/erp-9", {"email": "e@example.com", "creditLimit": 700}
+def test_a_write_key_cannot_close_an_account_and_open_it_again_with_more_credit(make_api):
+    """The attack of issue 10: close, then open the same customer with the largest limit."""
+    account = AccountFactory(credit_limit=Decimal("50"), email="ana@example.com")
+    write_only = make_api([ApiScope.READ, ApiScope.WRITE])
+    assert write_only("DELETE", f"/accounts/{account.pk}").status_code == 200
+    reopen = {"email": "ana@example.com", "document": account.document, "documentType": "CPF"}
+
+    with_limit = write_only(
+        "POST", "/accounts", {**reopen, "creditLimit": "999999999999.99", "tolerance": "1"}
     )
-    assert response.status_code == 200
-    assert response.json()["creditLimit"] == 700
+    assert with_limit.status_code == 403
+    assert with_limit.json()["message"] == (
+        'Missing permission: Edit credit limits (scope "credit").'
+    )
+    without_limit = write_only("PUT", "/accounts/erp-9", reopen)
+    assert without_limit.status_code == 403
+    assert without_limit.json()["message"] == (
+        f'Missing permission: Edit credit limits (scope "credit"): account {account.pk} of '
+        "this customer is closed, and opening a new one gives credit back."
+    )
+    assert list(Account.objects.values_list("pk", "status")) == [(account.pk, "Closed")]
+
+    reopened = make_api(ALL_SCOPES)("POST", "/accounts", {**reopen, "creditLimit": "80"})
+    assert (reopened.status_code, reopened.json()["creditLimit"]) == (200, 80)
 
 
 def test_no_credentials_is_a_401_with_the_header_names(client):
