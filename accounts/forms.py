@@ -14,9 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from .display import amount, currency_symbol, money
 from .models import ApiScope, DocumentType, StoreSettings
 from .problems import Problem
+from .rules import leave_nul_to_the_planner
 
 
-class RuleField(forms.CharField):
+class AccountValueField(forms.CharField):
+    """Text that becomes an account value: the planner judges it, NUL characters included
+    (rules.check_storable), so the form says what the API and the import say."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        leave_nul_to_the_planner(self)
+
+
+class RuleField(AccountValueField):
     """Text whose emptiness is judged by a rule, so staff read the rule's message ("Enter
     the customer's e-mail.") instead of Django's generic "This field is required."."""
 
@@ -24,7 +34,7 @@ class RuleField(forms.CharField):
         pass
 
 
-class AmountField(forms.CharField):
+class AmountField(AccountValueField):
     """An amount typed the way staff write it in their language (1.500,00 or 1,500.00,
     R$ included); rules.parse_amount reads it."""
 

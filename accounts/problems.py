@@ -226,6 +226,13 @@ MESSAGES: Mapping[str, Message] = {
             "leave the cell blank to keep the current value, or check the document."
         )
     ),
+    "null_character": Message(
+        _(
+            "“%(value)s” holds an invisible NUL character (shown as �), which cannot be "
+            "stored; it usually comes from a damaged file or a copy from another program. "
+            "Type the value again."
+        )
+    ),
     # Status and ids.
     "invalid_status": Message(_("Unknown status “%(value)s”: use Open or Closed.")),
     "reopen_refused": Message(

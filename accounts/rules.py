@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+from django.core.validators import EmailValidator, ProhibitNullCharactersValidator
 
 from . import documents
 from .amounts import NumberStyle, read_amount
@@ -217,9 +217,27 @@ def check_status_change(old: str, new: str) -> None:
 
 
 def can_be_stored(text: str) -> bool:
-    """The one NUL guard: PostgreSQL can neither store nor compare text holding NUL, so such
-    a value (a mangled paste, a UTF-16 file read as bytes) never reaches a query."""
+    """PostgreSQL can neither store nor compare text holding NUL, so such a value (a mangled
+    paste, a UTF-16 file or a workbook cell holding U+0000) never reaches a query."""
     return "\x00" not in text
+
+
+def check_storable(value: object) -> None:
+    """The one NUL guard of account values. The planner runs every value of every channel
+    through it before any other rule (the form and the API leave NUL to it), so staff read
+    one message for it everywhere and PostgreSQL never sees one."""
+    if isinstance(value, str) and not can_be_stored(value):
+        raise rule_error("null_character", value=storable(value))
+
+
+def leave_nul_to_the_planner(field) -> None:
+    """Drop the NUL validator Django's and DRF's CharField add, from a field whose value
+    the planner judges: its message would differ from the one the import shows."""
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, ProhibitNullCharactersValidator)
+    ]
 
 
 def storable(text: str) -> str:

@@ -49,6 +49,7 @@ class Case:
     setup: Callable[[], None] = lambda: AccountFactory(pk=ACCOUNT, email="ana@example.com")
     # Someone else's change: before the form or API request, between preview and confirm.
     interfere: Callable[[], None] | None = None
+    csv_encoding: str = "utf-8"
 
 
 def closed_account():
@@ -152,6 +153,22 @@ CASES = [
         form=("new", new_with(document="5,29982E+10")),
         api=("POST", "/accounts", api_new(document="5,29982E+10")),
         csv=["", NEW["email"], "5,29982E+10", "CPF", "", "", ""],
+    ),
+    Case(
+        "a NUL character in a document",
+        [
+            (
+                "null_character",
+                "“AB\ufffdC” holds an invisible NUL character (shown as \ufffd), which cannot be "
+                "stored; it usually comes from a damaged file or a copy from another program. "
+                "Type the value again.",
+            )
+        ],
+        form=("new", new_with(document="AB\x00C", document_type="Other")),
+        api=("POST", "/accounts", api_new(document="AB\x00C", documentType="Other")),
+        csv=["", NEW["email"], "AB\x00C", "Other", "", "", ""],
+        # Only a UTF-16 file can hold a NUL: in any other a NUL byte means "not a text file".
+        csv_encoding="utf-16",
     ),
     Case(
         "duplicate open e-mail",
@@ -277,7 +294,7 @@ def through_the_api(case: Case, client) -> list[tuple[str, str]]:
 
 
 def through_a_csv(case: Case, manager, capture) -> list[tuple[str, str]]:
-    content = csv_bytes([case.csv])
+    content = csv_bytes([case.csv], encoding=case.csv_encoding)
     with capture(execute=True):
         job = import_services.create_import_job(
             uploaded_file=SimpleUploadedFile("one.csv", content), user=manager

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import AccountStatus
+from accounts.rules import leave_nul_to_the_planner
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20
@@ -59,6 +60,15 @@ class NumberOrNumericStringField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+class AccountValueField(serializers.CharField):
+    """Text that becomes an account value: the planner judges it, NUL characters included
+    (rules.check_storable), so the API says what the form and the import say."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        leave_nul_to_the_planner(self)
 
 
 class LenientSerializer(serializers.Serializer):
@@ -167,9 +177,9 @@ class AccountSearchQuerySerializer(LenientSerializer):
 class OpenAccountSerializer(LenientSerializer):
     """Body of POST /accounts."""
 
-    document = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    documentType = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    email = serializers.CharField(max_length=1000)  # the e-mail rule says what fits
+    document = AccountValueField(required=False, allow_blank=True, max_length=100)
+    documentType = AccountValueField(required=False, allow_blank=True, max_length=20)
+    email = AccountValueField(max_length=1000)  # the e-mail rule says what fits
     creditLimit = NumberOrNumericStringField(required=False)
     tolerance = NumberOrNumericStringField(required=False)
     description = serializers.CharField(
@@ -181,12 +191,12 @@ class OpenOrChangeAccountSerializer(LenientSerializer):
     """Body of PUT /accounts/{id}: omitted fields stay as they are."""
 
     id = serializers.CharField(required=False, max_length=100, help_text="Same as in the path.")
-    email = serializers.CharField(required=False, max_length=1000)
-    document = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    documentType = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    email = AccountValueField(required=False, max_length=1000)
+    document = AccountValueField(required=False, allow_blank=True, max_length=100)
+    documentType = AccountValueField(required=False, allow_blank=True, max_length=20)
     creditLimit = NumberOrNumericStringField(required=False)
     tolerance = NumberOrNumericStringField(required=False)
-    status = serializers.CharField(
+    status = AccountValueField(
         required=False,
         max_length=20,
         help_text="Not in VTEX's API: `Closed` closes the account (as DELETE does); a closed "

@@ -63,9 +63,9 @@ class AccountChangePlanner:
         self.seen.close()
 
     def plan(self, batch: Sequence[ProposedChange], *, lock: bool = False) -> BatchPlan:
-        stored = selectors.stored_accounts(
-            {proposal.account_id for proposal in batch if proposal.account_id}, lock=lock
-        )
+        # An id holding NUL names no account (and PostgreSQL refuses to compare it).
+        ids = {proposal.account_id for proposal in batch if proposal.account_id}
+        stored = selectors.stored_accounts(set(filter(rules.can_be_stored, ids)), lock=lock)
         cleaned = [self._clean(proposal, stored.get(proposal.account_id)) for proposal in batch]
         cleaned_values = [values for values, _problems, _warnings in cleaned]
         batch_reads = read_batch(batch, cleaned_values, stored)
@@ -101,6 +101,13 @@ class AccountChangePlanner:
         cleaned: dict = {}
         problems: list[Problem] = []
         warnings: list[Problem] = []
+        for field, value in raw.items():
+            try:
+                rules.check_storable(value)
+            except ValidationError as error:
+                problems.append(Problem.from_error(error, field))
+        if problems:
+            return cleaned, problems, warnings  # no other rule reads a value with a NUL
         if "email" in raw:
             email = raw["email"]
             if stored is not None and email == stored.email:
@@ -193,7 +200,8 @@ class AccountChangePlanner:
         existing = reads.stored.get(proposal.account_id) if proposal.account_id else None
         matched = False
         if proposal.intent is Intent.CHANGE and existing is None:
-            problems.append(Problem("unknown_id", "id", {"id": proposal.account_id}))
+            if not any(problem.field == "id" for problem in problems):  # a NUL has its own
+                problems.append(Problem("unknown_id", "id", {"id": proposal.account_id}))
         elif proposal.intent is Intent.OPEN_OR_MATCH_DOCUMENT:
             document_type = values.get("document_type", DocumentType.CPF)
             existing = reads.open_by_document.get((document_type, values.get("document")))

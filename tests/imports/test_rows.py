@@ -99,6 +99,21 @@ def test_unknown_id_is_a_row_error(upload):
     ]
 
 
+def test_an_id_holding_a_nul_is_a_row_error_not_a_failed_job(upload):
+    """PostgreSQL refuses even to compare text holding NUL: the planner never asks it."""
+    job = upload(csv_bytes([["a\x00b", "a@example.com", "", "", "100", "", ""]], encoding="utf-16"))
+    assert job.status == ImportJob.Status.READY_TO_CONFIRM
+    assert row_errors(job) == [
+        (
+            2,
+            "Id",
+            "“a\ufffdb” holds an invisible NUL character (shown as \ufffd), which cannot be "
+            "stored; it usually comes from a damaged file or a copy from another program. "
+            "Type the value again.",
+        )
+    ]
+
+
 def test_closed_account_cannot_be_reopened_by_a_file(upload):
     closed = AccountFactory(status=AccountStatus.CLOSED)
     job = upload(csv_bytes([[closed.pk, "", "", "", "", "", "Open"]]))
