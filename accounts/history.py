@@ -20,6 +20,12 @@ class Channel(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+# Only history has this channel (an import's revert writes accounts, never the ledger), so it
+# is not among the Channel choices the ledger's movements share.
+REVERT_CHANNEL = "revert"
+HISTORY_CHANNELS = [*Channel.choices, (REVERT_CHANNEL, _("Revert of an import"))]
+
+
 @dataclass(frozen=True)
 class ChangeSource:
     """Who or what made a change, as shown in an account's history."""
@@ -33,9 +39,15 @@ class HistoricalChangeSource(models.Model):
     """Extra columns of every historical account row."""
 
     history_channel = models.CharField(
-        _("channel"), max_length=10, choices=Channel.choices, default=Channel.SYSTEM
+        _("channel"), max_length=10, choices=HISTORY_CHANNELS, default=Channel.SYSTEM
     )
     history_source = models.CharField(_("source"), max_length=200, blank=True)
+    # Lineage of a change written by an import (or an import's revert): the job's number and
+    # the file's row, as data the account page links and the job page lists by. A plain
+    # number, not a foreign key: accounts do not depend on the imports app, and history
+    # outlives a deleted job. Indexed for the job page's list of the accounts it touched.
+    history_import = models.PositiveIntegerField(_("import"), null=True, blank=True, db_index=True)
+    history_row = models.PositiveIntegerField(_("row"), null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -103,6 +103,15 @@ class ImportJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A revert is a job of its own: it puts back what this earlier import changed.
+    reverts = models.ForeignKey(
+        "self",
+        verbose_name=_("revert of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reverted_by",
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("confirmed by"),
@@ -238,6 +247,8 @@ class ImportRowError(models.Model):
     value = models.CharField(_("value"), max_length=255, blank=True)
     code = models.CharField(_("code"), max_length=50, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A conflict: the account whose planned change was held back ("" for a refused row).
+    account_id = models.CharField(_("account"), max_length=100, blank=True)
     # The text of a code no message is registered for (rows stored before codes had
     # parameters keep their text here).
     fallback_message = models.TextField(_("message"), blank=True)
@@ -246,7 +257,15 @@ class ImportRowError(models.Model):
         verbose_name = _("row error")
         verbose_name_plural = _("row errors")
         ordering = ["job", "row_number", "id"]
-        indexes = [models.Index(fields=["job", "row_number"], name="importrowerror_job_row_idx")]
+        indexes = [
+            models.Index(fields=["job", "row_number"], name="importrowerror_job_row_idx"),
+            # The account page's "imports that touched it": only conflicts name an account.
+            models.Index(
+                fields=["account_id"],
+                condition=~models.Q(account_id=""),
+                name="importrowerror_conflict_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.job_id} row {self.row_number}: {self.message}"

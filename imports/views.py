@@ -19,7 +19,7 @@ from django.views.generic import ListView
 
 from accounts.models import StoreSettings
 
-from . import pipeline, services, spreadsheets, workbooks
+from . import pipeline, selectors, services, spreadsheets, workbooks
 from .downloads import workbook_response
 from .forms import ImportChoiceForm, UploadForm
 from .models import ImportJob
@@ -78,12 +78,27 @@ def _upload_page(request, form: UploadForm, status: int = 200, size_error: str =
 def _job_context(request, job: ImportJob) -> dict:
     errors = Paginator(job.row_errors.order_by("row_number", "id"), 50)
     warnings = Paginator(job.row_warnings.order_by("row_number", "id"), 50)
+    outcome = request.GET.get("outcome", "")
+    outcome = outcome if outcome in selectors.Outcome.LABELS else ""
     return {
         "job": job,
         "errors_page": errors.get_page(request.GET.get("page")),
         "warnings_page": warnings.get_page(request.GET.get("warnings_page")),
+        "touched_page": _touched_page(job, outcome, request.GET.get("accounts_page")),
+        "outcome": outcome,
+        "outcome_choices": selectors.Outcome.CHOICES,
         "can_import": request.user.has_perm(IMPORT),
     }
+
+
+def _touched_page(job: ImportJob, outcome: str, number):
+    """One page of the accounts a job touched, once applying started (None before)."""
+    if not job.confirmed_at:
+        return None
+    paginator = Paginator(selectors.touched_accounts(job=job, outcome=outcome), 50)
+    page = paginator.get_page(number)
+    page.object_list = selectors.as_touched(page.object_list)
+    return page
 
 
 @permission_required(VIEW, raise_exception=True)

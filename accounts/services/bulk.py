@@ -28,6 +28,7 @@ def write_planned_changes(
     user_id: int | None,
     when: datetime,
     history_source: Callable[[PlannedChange], str],
+    import_job: int | None = None,
 ) -> None:
     """Insert and overwrite accounts in a few statements, each with its history row.
 
@@ -35,7 +36,8 @@ def write_planned_changes(
     updates, holds their rows locked (SELECT … FOR UPDATE) in the transaction it runs this
     in. Unchanged ones are skipped. Versions are bumped so later plans see the change; only
     the fields the batch changes are rewritten (a file that only changes limits spares the
-    e-mail and document indexes). ``history_source`` labels each change in the history.
+    e-mail and document indexes). ``history_source`` labels each change in the history;
+    ``import_job`` (an import's batch) records the job and each change's row on it as data.
 
     The rows go into a scratch table (COPY on PostgreSQL, executemany on SQLite), then two
     statements do the rest: an upsert into the accounts, and the history rows as copies of
@@ -54,14 +56,16 @@ def write_planned_changes(
     fixed = _columns(Account, ["balance", "pre_authorized_credit", "created_at", "updated_at"])
     snapshot = fields + [quote(name) for name in fixed]
     history = _columns(historical, ["history_date", "history_type", "history_user"])
-    history += _columns(historical, ["history_channel", "history_source"])
-    # id, the values after (in WRITABLE_FIELDS order), history type and source.
+    history += _columns(historical, ["history_channel", "history_source", "history_row"])
+    history += _columns(historical, ["history_import"])
+    # id, the values after (in WRITABLE_FIELDS order), history type, source and row.
     rows = [
         (
             change.account_id,
             *change.after,
             HISTORY_TYPES[change.action],
             history_source(change)[:200],
+            change.reference if import_job is not None else None,
         )
         for change in written
     ]
@@ -87,10 +91,10 @@ def write_planned_changes(
             f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
             f"({', '.join(snapshot + [quote(name) for name in history])}) "
             f"SELECT {', '.join('account.' + name for name in snapshot)}, "
-            f"%s, rows.history_type, %s, %s, rows.history_source "
+            f"%s, rows.history_type, %s, %s, rows.history_source, rows.history_row, %s "
             f"FROM {_SCRATCH_TABLE} rows JOIN {table} account "
             f"ON account.{quote('id')} = rows.{quote('id')}",
-            [when, user_id, channel],
+            [when, user_id, channel, import_job],
         )
 
 
@@ -100,7 +104,7 @@ def _fill_scratch_table(cursor, rows: list[tuple]) -> None:
         f"CREATE TEMP TABLE IF NOT EXISTS {_SCRATCH_TABLE} (id varchar(100), "
         "email varchar(254), document_type varchar(5), document varchar(50), "
         "credit_limit numeric(14, 2), tolerance numeric(5, 4), status varchar(6), "
-        "history_type varchar(1), history_source varchar(200))"
+        "history_type varchar(1), history_source varchar(200), history_row integer)"
     )
     cursor.execute(f"DELETE FROM {_SCRATCH_TABLE}")  # noqa: S608
     if connection.vendor == "postgresql":

@@ -130,6 +130,7 @@ def _apply_batch(
             account_ids[reference],
             problem.code,
             dict(problem.params),
+            account_ids[reference],
         )
         for reference in sorted(problems)
         for problem in problems[reference]
@@ -146,6 +147,7 @@ def _write(batch: list[PlannedChange], source: ImportSource) -> None:
             user_id=source.user_id,
             when=timezone.now(),
             history_source=lambda change: label % {"job": source.job_id, "row": change.reference},
+            import_job=source.job_id,
         )
 
 

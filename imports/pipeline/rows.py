@@ -38,11 +38,14 @@ class RowError:
     value: str
     code: str
     params: dict
+    # The account a planned change was held back from (a conflict), "" for a refused row.
+    account_id: str = ""
 
     def as_model(self, job_id: int) -> ImportRowError:
         return ImportRowError(
             job_id=job_id,
             row_number=self.row_number,
+            account_id=self.account_id,
             column=storable(self.column[:100]),
             value=storable(self.value[:255]),
             code=self.code[:50],
