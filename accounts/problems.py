@@ -204,6 +204,14 @@ MESSAGES: Mapping[str, Message] = {
             "the spreadsheet, type the document again and save the file."
         )
     ),
+    "document_may_have_lost_digits": Message(
+        _(
+            "“%(value)s” is a valid %(document_type)s, but it ends in zeros the way a document "
+            "does after a spreadsheet showed it in scientific notation (5.29982E+10) and its "
+            "lost digits came back as zeros. Compare it with the customer's document; if it "
+            "is wrong, format the Document column as Text in the spreadsheet and type it again."
+        )
+    ),
     "document_number_unreadable": Message(
         _(
             "“%(value)s” looks like a document a spreadsheet turned into a number, and "

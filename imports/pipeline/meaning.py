@@ -7,7 +7,8 @@ proposed change, and names a problem's field by the column the file gives it.
 """
 
 from accounts.amounts import NumberStyle
-from accounts.changes import BatchPlan, Intent, PlannedChange, ProposedChange
+from accounts.changes import Action, BatchPlan, Intent, PlannedChange, ProposedChange
+from accounts.documents import DOCUMENT_LENGTHS, may_have_lost_digits
 from accounts.history import Channel
 from accounts.models import DocumentType
 from accounts.problems import Problem
@@ -52,14 +53,15 @@ class RowMeaning:
         """The column as the file names it, or as the template does when the file has none."""
         return self.header_by_field.get(field) or template_column(field) if field else ""
 
-    def row_errors(self, proposal: ProposedChange, problems: list[Problem]) -> list[RowError]:
+    def row_errors(
+        self, proposal: ProposedChange, problems: list[Problem], row: ParsedRow
+    ) -> list[RowError]:
         return [
             RowError(
                 proposal.reference,
                 self.column(problem.field),
                 str(proposal.values.get(problem.field, "")) if problem.field else "",
-                problem.code,
-                dict(problem.params),
+                *_explained_for_the_cell(problem, row),
             )
             for problem in problems
         ]
@@ -83,6 +85,28 @@ class RowMeaning:
 
 
 AMOUNT_FIELDS = ("credit_limit", "tolerance")
+# A CPF/CNPJ the rule refused, by the type the rule checked it as.
+_DOCUMENT_RULE_CODES = {
+    "cpf_invalid_length": DocumentType.CPF,
+    "cpf_invalid_check_digits": DocumentType.CPF,
+    "cnpj_invalid_length": DocumentType.CNPJ,
+    "cnpj_invalid_check_digits": DocumentType.CNPJ,
+}
+
+
+def _explained_for_the_cell(problem: Problem, row: ParsedRow) -> tuple[str, dict]:
+    """A refused CPF/CNPJ the spreadsheet stored as a number lost its leading zeros or its
+    text on the way in, not its check digits in the typing: the error says how to fix the
+    file (format the column as Text, type it again) rather than "a CPF has 11 digits"."""
+    document_type = _DOCUMENT_RULE_CODES.get(problem.code)
+    if document_type is not None and row.typed_cells:
+        cell = row.typed_cells.get("document")
+        if isinstance(cell, NumberCell):
+            return "document_number_unreadable", {
+                "value": str(cell),
+                "document_type": document_type,
+            }
+    return problem.code, dict(problem.params)
 
 
 def _with_numbers(values: dict[str, str], typed_cells: dict[str, str]) -> dict[str, object]:
@@ -141,3 +165,40 @@ def refuse_documents_typed_as_numbers(
         )
         for change in refused
     ]
+
+
+def doubt_rounded_documents(
+    accepted: list[PlannedChange], rows: dict[int, ParsedRow], meaning: RowMeaning
+) -> list[RowWarning]:
+    """A CPF/CNPJ written as bare digits (a spreadsheet's number) that ends in the zeros a
+    number shown in scientific notation comes back with, and happens to have valid check
+    digits: stored only once someone has looked (a warning), never silently. Only the
+    import asks: a person typing in the form or a client of the API does not round."""
+    warnings = []
+    for change in accepted:
+        if change.action not in (Action.CREATE, Action.UPDATE):
+            continue
+        if "document" not in change.changed_fields:
+            continue
+        document = change.after.document
+        if change.after.document_type not in DOCUMENT_LENGTHS or not may_have_lost_digits(document):
+            continue
+        cell = rows[change.reference].values.get("document", "")
+        if not (cell.isascii() and cell.isdigit()):
+            continue  # typed with its mask (529.982.000-00): a person wrote every digit
+        warnings.append(
+            RowWarning(
+                change.reference,
+                meaning.column("document"),
+                cell,
+                "document",
+                document,
+                change.account_id if change.before is not None else "",
+                "document_may_have_lost_digits",
+                {
+                    "value": cell,
+                    "document_type": change.after.document_type,
+                },
+            )
+        )
+    return warnings

@@ -15,7 +15,12 @@ from accounts.changes import AccountChangePlanner, Action
 from accounts.models import StoreSettings
 
 from .. import reader
-from .meaning import RowMeaning, cell_errors, refuse_documents_typed_as_numbers
+from .meaning import (
+    RowMeaning,
+    cell_errors,
+    doubt_rounded_documents,
+    refuse_documents_typed_as_numbers,
+)
 from .plan_file import plan_line, plan_writer
 from .preview import ValidationResult
 from .repeat import undone_changes
@@ -60,10 +65,18 @@ def validate_file(
                     if not refused_cells:
                         planned.append(row)
                 plan = planner.plan([meaning.proposal(row) for row in planned])
+                row_by_number = {row.row_number: row for row in planned}
                 for refusal in plan.refused:
-                    errors.extend(meaning.row_errors(refusal.proposal, refusal.problems))
+                    errors.extend(
+                        meaning.row_errors(
+                            refusal.proposal,
+                            refusal.problems,
+                            row_by_number[refusal.proposal.reference],
+                        )
+                    )
                 errors.extend(refuse_documents_typed_as_numbers(plan, planned, meaning))
-                warnings = _warnings(plan.accepted, planned, meaning)
+                warnings = _warnings(plan.accepted, row_by_number, meaning)
+                warnings.extend(doubt_rounded_documents(plan.accepted, row_by_number, meaning))
                 undone = []
                 if identical_import is not None:
                     number, finished_at = identical_import
@@ -96,11 +109,12 @@ def validate_file(
     return result
 
 
-def _warnings(accepted, rows: list[ParsedRow], meaning: RowMeaning) -> list[RowWarning]:
+def _warnings(
+    accepted, row_by_number: dict[int, ParsedRow], meaning: RowMeaning
+) -> list[RowWarning]:
     with_warnings = [change for change in accepted if change.warnings]
     if not with_warnings:
         return []
-    row_by_number = {row.row_number: row for row in rows}
     return [
         warning
         for change in with_warnings

@@ -153,13 +153,22 @@ def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_read_back_as_a_warn
                 ["", "ana@example.com", int(CPF_WITH_LEADING_ZERO), "CPF", 100, 0, ""],
                 ["", "bia@example.com", 7, "Other", 100, 0, ""],
                 ["", "caio@example.com", 52998224725, "CPF", 100, 0, ""],
+                # No reading of these is a valid CPF: the fix is in the file.
+                ["", "davi@example.com", 1234567891, "CPF", 100, 0, ""],
+                ["", "edu@example.com", 853206198.25, "CPF", 100, 0, ""],
             ]
         ),
         name="numbers.xlsx",
     )
     errors = row_errors(job)
-    assert [error[:2] for error in errors] == [(3, "Document")]
+    assert [error[:2] for error in errors] == [(3, "Document"), (5, "Document"), (6, "Document")]
     assert "typed as a number" in errors[0][2]
+    assert errors[1][2] == (
+        "“1234567891” looks like a document a spreadsheet turned into a number, and restoring "
+        "it does not give a valid CPF. Format the Document column as Text in the spreadsheet, "
+        "type the document again with its leading zeros and save the file."
+    )
+    assert errors[2][2].startswith("“853206198.25” looks like a document a spreadsheet")
     # One reading only restores a valid CPF: it is stored once staff have checked the warning.
     [warning] = job.row_warnings.all()
     assert (warning.row_number, warning.value, warning.stored_value) == (
@@ -169,7 +178,29 @@ def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_read_back_as_a_warn
     )
     assert "looks like the CPF 012.345.678-90" in warning.message
     # An 11-digit number is the CPF as typed: nothing was lost.
-    assert (job.to_create, job.error_count, job.warning_count) == (2, 1, 1)
+    assert (job.to_create, job.error_count, job.warning_count) == (2, 3, 1)
+
+
+def test_a_document_number_that_may_have_lost_digits_to_scientific_notation_is_a_warning(upload):
+    """10001800000 is a valid CPF, and also what 1.00018E+10 becomes when a spreadsheet reads
+    it back: whoever confirms must compare it with the customer's document. Typed with its
+    mask, every digit was written by a person."""
+    job = upload(
+        xlsx_bytes(
+            [
+                HEADER,
+                ["", "ana@example.com", 10001800000, "CPF", 100, 0, ""],
+                ["", "bia@example.com", "100.064.000-00", "CPF", 100, 0, ""],
+            ]
+        ),
+        name="rounded.xlsx",
+    )
+    [warning] = job.row_warnings.all()
+    assert (warning.row_number, warning.column, warning.value, warning.stored_value) == (
+        2, "Document", "10001800000", "10001800000"
+    )  # fmt: skip
+    assert "ends in zeros the way a document does after a spreadsheet" in warning.message
+    assert (job.to_create, job.error_count) == (2, 0)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from tests.factories import AccountFactory, valid_cnpj
 pytestmark = pytest.mark.django_db
 
 CPF_WITH_LEADING_ZERO = "01234567890"
+CPF_AS_FLOAT = "08532061982"
 
 
 def downloaded(client, url_name: str, *args, language: str = "en"):
@@ -39,8 +40,7 @@ def test_template_xlsx_is_a_workbook_excel_cannot_damage(viewer_client):
     formats = {letter: sheet.column_dimensions[letter].number_format for letter in "ABCEF"}
     assert formats == {"A": "@", "B": "@", "C": "@", "E": '"R$" #,##0.00', "F": "0.00%"}
     lists = {
-        str(dv.sqref).split(":")[0]: dv.formula1
-        for dv in sheet.data_validations.dataValidation
+        str(dv.sqref).split(":")[0]: dv.formula1 for dv in sheet.data_validations.dataValidation
     }
     assert lists == {"D2": '"CPF,CNPJ,Other"', "G2": '"Open,Closed"'}
     assert sheet["H1"].comment.text.startswith("Somente leitura")
@@ -73,9 +73,22 @@ def test_template_filled_by_a_person_imports_what_was_typed(viewer_client, uploa
             [None, "maria@example.com", "AR-DNI 30.123.456", "Other", 800, None, None],
             # A CPF typed as a number: its leading zero is gone.
             [None, "joao@example.com", int(CPF_WITH_LEADING_ZERO), "CPF", 300, 0, None],
+            # The same, pasted from a tool that writes floats (8532061982.0).
+            [None, "lia@example.com", float(CPF_AS_FLOAT), "CPF", 10, None, None],
         ],
     )
-    job = confirm(upload(filled, name="accounts-template.xlsx"))
+    job = upload(filled, name="accounts-template.xlsx")
+    warnings = [
+        (warning.row_number, warning.column, warning.value, warning.stored_value)
+        for warning in job.row_warnings.order_by("row_number")
+    ]
+    # Original → repaired, shown before anything is stored.
+    assert warnings == [
+        (5, "Document", "1234567890", CPF_WITH_LEADING_ZERO),
+        (6, "Document", "8532061982", CPF_AS_FLOAT),
+    ]
+    assert not Account.objects.exists()
+    job = confirm(job)
 
     assert job.status == ImportJob.Status.COMPLETED
     stored = {
@@ -89,9 +102,9 @@ def test_template_filled_by_a_person_imports_what_was_typed(viewer_client, uploa
         "maria@example.com": ("Other", "AR-DNI 30.123.456", Decimal("800.00"), Decimal("0")),
         # Its leading zero restored (the one valid reading), after its warning was checked.
         "joao@example.com": ("CPF", CPF_WITH_LEADING_ZERO, Decimal("300.00"), Decimal("0")),
+        "lia@example.com": ("CPF", CPF_AS_FLOAT, Decimal("10.00"), Decimal("0")),
     }
-    [warning] = job.row_warnings.all()
-    assert (warning.row_number, warning.column) == (5, "Document")
+    warning = job.row_warnings.order_by("row_number").first()
     assert "looks like the CPF 012.345.678-90" in warning.message
 
 
