@@ -163,6 +163,24 @@ class StoreSettings(models.Model):
     # Invoice reminders: lists of {"days": int, "timeOfDay": "HH:MM:SS"}, as VTEX has them.
     reminders_before_due = models.JSONField(_("reminders before the due date"), default=list)
     reminders_after_due = models.JSONField(_("reminders after the due date"), default=list)
+    # An import's preview warns about a credit limit raised by this percentage or more, or
+    # cut by this percentage or more (accounts.changes.warnings).
+    large_increase_percent = models.PositiveIntegerField(
+        _("large increase (%)"), default=200
+    )
+    large_decrease_percent = models.PositiveSmallIntegerField(_("large cut (%)"), default=90)
+    # Four eyes: an import (or a revert) over either threshold waits for a second manager's
+    # approval (imports.approval). Blank: no approval needed.
+    approval_net_credit = models.DecimalField(
+        _("approval above net new credit"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    approval_credit_limit = models.DecimalField(
+        _("approval above a credit limit of"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("store settings")
@@ -174,6 +192,11 @@ class StoreSettings(models.Model):
                 & Q(max_pre_authorization_growth_rate__gte=0)
                 & Q(max_pre_authorization_growth_rate__lte=1),
                 name="store_settings_rates_between_0_and_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(large_increase_percent__gte=1)
+                & Q(large_decrease_percent__gte=1, large_decrease_percent__lte=100),
+                name="store_settings_large_change_percents",
             ),
         ]
 

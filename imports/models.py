@@ -20,21 +20,28 @@ class ImportJob(models.Model):
         """Where a job is in its life::
 
         uploaded ──► validating ──► ready to confirm ──► importing ──► completed
-            │            │                │                  │        completed with errors
-            │            │                └──► cancelled     │
-            └────────────┴──────► failed ◄───────────────────┘
+            │            │     │          │                  ▲ │      completed with errors
+            │            │     │          └──► cancelled     │ │
+            │            │     └──► awaiting approval ───────┘ │ (approved by another
+            │            │              │ └──► rejected        │  manager; or cancelled)
+            └────────────┴──────► failed ◄─────────────────────┘
                                     │ (worker died or file rejected; retry when the
                                     └──► validating / importing     worker died)
+
+        A preview over one of the store's approval thresholds (imports.approval) waits for
+        a manager other than the uploader, who approves (it applies) or rejects it.
         """
 
         UPLOADED = "uploaded", _("Uploaded")
         VALIDATING = "validating", _("Validating")
         READY_TO_CONFIRM = "ready_to_confirm", _("Ready to confirm")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         IMPORTING = "importing", _("Importing")
         COMPLETED = "completed", _("Completed")
         COMPLETED_WITH_ERRORS = "completed_with_errors", _("Completed with errors")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
 
     # A worker is (or should be) busy with these: the page keeps polling.
     IN_PROGRESS = (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING)
@@ -44,7 +51,10 @@ class ImportJob(models.Model):
         Status.COMPLETED_WITH_ERRORS,
         Status.FAILED,
         Status.CANCELLED,
+        Status.REJECTED,
     )
+    # The preview is complete and nothing is applied yet: the page shows what it would do.
+    PREVIEWED = (Status.READY_TO_CONFIRM, Status.AWAITING_APPROVAL)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,6 +95,10 @@ class ImportJob(models.Model):
     # back values that were changed since (imports.pipeline.repeat).
     undo_count = models.PositiveIntegerField(_("changes it would undo"), default=0)
     change_sample = models.JSONField(_("sample of changes"), default=list, blank=True)
+    # What the file does to the store's credit, in amounts (imports.pipeline.money), and the
+    # approval thresholds it goes over (imports.approval): both written with the preview.
+    money_summary = models.JSONField(_("money summary"), default=dict, blank=True)
+    approval_reasons = models.JSONField(_("why approval is needed"), default=list, blank=True)
     # ... and what applying it did.
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
@@ -121,6 +135,18 @@ class ImportJob(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The second manager's decision on a job awaiting approval: approved (the job went on
+    # to apply) or rejected (status REJECTED), with the reason given.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -178,7 +204,7 @@ class ImportJob(models.Model):
 
     @property
     def progress_percent(self) -> int:
-        if self.status in self.FINISHED or self.status == self.Status.READY_TO_CONFIRM:
+        if self.status in self.FINISHED or self.status in self.PREVIEWED:
             return 100
         if not self.progress_total:
             return 0
@@ -192,7 +218,7 @@ class ImportJob(models.Model):
         if self.confirmed_at:
             stage = JobCounts.APPLIED
             changes = (self.created_count, self.updated_count, self.closed_count)
-        elif self.status == self.Status.READY_TO_CONFIRM:
+        elif self.status in self.PREVIEWED:
             stage = JobCounts.PLANNED
             changes = (self.to_create, self.to_update, self.to_close)
         else:
