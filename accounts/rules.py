@@ -240,6 +240,12 @@ def leave_nul_to_the_planner(field) -> None:
     ]
 
 
+# What PostgreSQL cannot store in text: NUL, and a lone surrogate (no UTF-8 encoding exists;
+# only a spreadsheet's _xD800_ escape makes one, and the import's door refuses it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def storable(text: str) -> str:
-    """``text`` with any NUL shown as �, for what is stored about a bad value (row errors)."""
-    return text if can_be_stored(text) else text.replace("\x00", "\ufffd")
+    """``text`` with any NUL or lone surrogate shown as �, for what is stored about a bad
+    value (row errors, a job's messages)."""
+    return _UNSTORABLE.sub("\ufffd", text)

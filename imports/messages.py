@@ -30,6 +30,22 @@ IMPORT_MESSAGES: Mapping[str, Message] = {
             "as text and type the document again."
         )
     ),
+    # The door every cell passes (imports.door).
+    "control_character": Message(
+        _(
+            "This cell holds an invisible control character (%(character)s, character "
+            "%(position)s of the cell), which no account field can hold. Delete it (retype the "
+            "value), or save the file again as “CSV UTF-8” or .xlsx if it came from another "
+            "program."
+        )
+    ),
+    "value_too_long": Message(
+        _(
+            "This cell holds %(length)s characters, more than the %(max)s a cell may hold: it "
+            "is not a value of the template. Put the right value in it."
+        ),
+        numbers=("length", "max"),
+    ),
     # A file uploaded again, on an account changed since the earlier import (pipeline.repeat).
     "undoes_change": StaleVersionMessage(
         _(

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import columns, spreadsheets
+from . import columns, door, spreadsheets
 from .rejections import FileRejected
 
 CHUNK_SIZE = 1024 * 1024
@@ -42,7 +42,9 @@ ERRORS_COLUMN = "Errors"
 # Signatures of the files most often renamed to .csv by mistake (workbooks are read as such).
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
-csv.field_size_limit(1024 * 1024)
+csv.field_size_limit(door.MAX_CELL_CHARACTERS)
+# UTF-16 and UTF-32 hold NUL bytes in every ASCII character: not a sign of a binary file.
+_WIDE_ENCODINGS = ("utf-16", "utf-32")
 
 
 @dataclass(frozen=True)
@@ -90,24 +92,27 @@ def _detect_encoding(binary: BinaryIO) -> _Encoding:
     for chunk in iter(lambda: binary.read(CHUNK_SIZE), b""):
         if first:
             first = False
-            if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            if chunk.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+                # Before UTF-16: UTF-32's little-endian BOM starts with UTF-16's.
+                encoding = "utf-32"
+            elif chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 # Excel's "Unicode text": UTF-16, tab-separated.
                 encoding = "utf-16"
             elif chunk.startswith(codecs.BOM_UTF8):
                 encoding = "utf-8-sig"
             if chunk.startswith(_BINARY_SIGNATURES):
                 raise FileRejected(_binary_message(), code="not_text")
-        if encoding != "utf-16" and b"\x00" in chunk:
+        if encoding not in _WIDE_ENCODINGS and b"\x00" in chunk:
             raise FileRejected(_binary_message(), code="not_text")
         line_count += chunk.count(b"\n")
         if not has_content:
             has_content = bool(chunk.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00;,"))
-        if is_utf8 and encoding != "utf-16":
+        if is_utf8 and encoding not in _WIDE_ENCODINGS:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
                 is_utf8 = False
-    if is_utf8 and encoding != "utf-16":
+    if is_utf8 and encoding not in _WIDE_ENCODINGS:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -117,7 +122,7 @@ def _detect_encoding(binary: BinaryIO) -> _Encoding:
             _("The file is empty. Fill in the template (header row, then one row per account)."),
             code="empty",
         )
-    if encoding == "utf-16" or is_utf8:
+    if encoding in _WIDE_ENCODINGS or is_utf8:
         return _Encoding(encoding, line_count)
     # Not UTF-8: Excel's "CSV" on Windows writes the ANSI code page, Windows-1252 for es/pt.
     return _Encoding("cp1252", line_count)
@@ -142,11 +147,18 @@ def _first_header_line(text: io.TextIOWrapper) -> str:
     return ""
 
 
+def _header_cells(header_line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([header_line], delimiter=delimiter), [])
+    except csv.Error:
+        raise door.cell_too_long(1) from None
+
+
 def _pick_delimiter(header_line: str) -> str:
     """The delimiter that splits the header into the most template columns (ties: comma)."""
     best, best_score = ",", -1
     for delimiter in DELIMITERS:
-        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        cells = _header_cells(header_line, delimiter)
         score = sum(1 for cell in cells if columns.match_header(cell))
         if score > best_score:
             best, best_score = delimiter, score
@@ -177,6 +189,7 @@ def _map_header(header: list[str]) -> tuple[tuple[str | None, ...], dict[str, st
     position_by_field: dict[str, int] = {}
     notes: list[str] = []
     writable = set(columns.writable_field_names())
+    door.check_header(header, _column_letter)
     for position, cell in enumerate(header):
         name = cell.strip()
         if not name:
@@ -253,7 +266,7 @@ def inspect_file(open_binary, *, size: int) -> FileFormat:
         header_line = _first_header_line(text)
         text.detach()
     delimiter = _pick_delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter), [])
+    header = _header_cells(header_line, delimiter)
     fields_by_position, header_by_field, notes = _map_header(header)
     if delimiter == ";":
         notes.insert(
@@ -269,6 +282,8 @@ def inspect_file(open_binary, *, size: int) -> FileFormat:
         notes.append(_("The file is not UTF-8: it was read as Windows-1252 (Excel's ANSI)."))
     elif found.name == "utf-16":
         notes.append(_("The file is UTF-16 (Excel's Unicode text): read as such."))
+    elif found.name == "utf-32":
+        notes.append(_("The file is UTF-32: read as such."))
     return FileFormat(
         encoding=found.name,
         delimiter=delimiter,
@@ -315,18 +330,30 @@ def iter_records(
 
     Row numbers count records as a spreadsheet shows them: the header is row 1 (when it is
     the first line), a quoted cell spanning lines is still one row, blank rows count.
-    ``encoding`` and ``delimiter`` are those of the file's ``FileFormat``.
+    ``encoding`` and ``delimiter`` are those of the file's ``FileFormat``. Every data row
+    has passed the door (``door.checked_cells``); raises FileRejected at a CSV cell over the
+    size limit.
     """
     if encoding in spreadsheets.SPREADSHEET_KINDS:
         rows = spreadsheets.open_workbook(binary).rows()
         header = next(rows, None)
         if include_header and header is not None:
             yield header
-        yield from rows
+        for row_number, cells in rows:
+            yield row_number, door.checked_cells(cells)
         return
     reader = csv.reader(_text(binary, encoding), delimiter=delimiter)
     header_seen = False
-    for row_number, cells in enumerate(reader, start=1):
+    row_number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            # The only error the csv module raises on text decoded with errors="replace".
+            raise door.cell_too_long(row_number + 1) from None
+        row_number += 1
         if not header_seen:
             if any(cell.strip() for cell in cells):
                 header_seen = True
@@ -335,7 +362,7 @@ def iter_records(
             continue
         if not "".join(cells).strip():
             continue
-        yield row_number, cells
+        yield row_number, door.checked_cells(cells)
 
 
 _THOUSANDS_ONLY = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")

@@ -9,13 +9,15 @@ these functions, so they behave the same. Being the one writer of jobs keeps the
 import hashlib
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from django.utils.translation import ngettext
 from accounts.amounts import StyleUndecided
 from accounts.changes import Action
 from accounts.models import StoreSettings
+from accounts.rules import storable
 
 from . import number_style, pipeline, reader
 from .models import ImportJob, ImportRowError, ImportRowWarning
@@ -31,6 +34,8 @@ from .models import ImportJob, ImportRowError, ImportRowWarning
 logger = logging.getLogger(__name__)
 
 Status = ImportJob.Status
+# The database went away or refused the connection: the same step may well work later.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 def stale_after() -> timedelta:
@@ -140,7 +145,12 @@ def run_validation(*, job_id: int) -> ImportJob:
     except reader.FileRejected as rejected:
         _forget_row_problems(job)
         return _finish(job, Status.FAILED, file_error=rejected.message)
+    except TRANSIENT_ERRORS as error:
+        logger.exception("Validation of import #%s lost its database", job_id)
+        return _finish(job, Status.FAILED, failure_reason=_database_lost(error))
     except Exception as error:
+        # Not the file's known fault (the door turns those into row and file errors), nor
+        # the database's: a retry is offered, and can do no harm.
         logger.exception("Validation of import #%s failed", job_id)
         return _finish(
             job,
@@ -199,7 +209,7 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
     file_format = reader.inspect_file(open_binary, size=job.file.size)
     job.encoding = file_format.encoding
     job.delimiter = file_format.delimiter
-    job.notes = "\n".join(file_format.notes)
+    job.notes = storable("\n".join(file_format.notes))
     job.rows_total = max(file_format.line_count - 1, 1)  # until the rows are counted
     job.save(update_fields=["encoding", "delimiter", "notes", "rows_total"])
     store_settings = StoreSettings.load()
@@ -240,11 +250,50 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
 
 def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
     now = timezone.now()
+    # A message may quote the file (a column's name): whatever it holds, it can be stored.
+    texts = {name: storable(value) for name, value in fields.items() if isinstance(value, str)}
     ImportJob.objects.filter(pk=job.pk).update(
-        status=status, finished_at=now, heartbeat_at=now, **fields
+        status=status, finished_at=now, heartbeat_at=now, **{**fields, **texts}
     )
     job.refresh_from_db()
     return job
+
+
+def _database_lost(error: Exception) -> str:
+    return _(
+        "The import stopped because the database could not be reached (%(error)s). Retry it "
+        "once the service is back; batches already applied are kept and not repeated."
+    ) % {"error": type(error).__name__}
+
+
+@contextmanager
+def failure_recorded(*, job_id: int) -> Iterator[None]:
+    """Around a task: whatever escapes the step, record a minimal failure of the job and
+    let the worker live.
+
+    The worker records an escaping exception in its task table; when that write fails too
+    (a NUL in the message, the database gone), the worker process dies and every later
+    import waits. So nothing escapes: the job says it failed (Retry offered: what went wrong
+    is not known to be the file's fault), and if even that cannot be written, the log says
+    so and the sweep of stale jobs fails the job later.
+    """
+    try:
+        yield
+    except Exception as error:
+        logger.exception("Import #%s stopped on an error", job_id)
+        reason = _(
+            "The import stopped on an unexpected error (%(error)s). Retry it; batches already "
+            "applied are kept and not repeated."
+        ) % {"error": type(error).__name__}
+        try:
+            with transaction.atomic():
+                ImportJob.objects.filter(pk=job_id, status__in=ImportJob.IN_PROGRESS).update(
+                    status=Status.FAILED,
+                    finished_at=timezone.now(),
+                    failure_reason=storable(reason),
+                )
+        except Exception:
+            logger.exception("The failure of import #%s could not be recorded", job_id)
 
 
 def confirm_import_job(
@@ -335,6 +384,9 @@ def run_apply(*, job_id: int) -> ImportJob:
     except _Stopped:
         job.refresh_from_db()
         return job
+    except TRANSIENT_ERRORS as error:
+        logger.exception("Applying import #%s lost its database", job_id)
+        return _finish(job, Status.FAILED, failure_reason=_database_lost(error))
     except Exception as error:
         logger.exception("Applying import #%s failed", job_id)
         return _finish(

@@ -123,12 +123,12 @@ def _with_numbers(values: dict[str, str], typed_cells: dict[str, str]) -> dict[s
 def cell_errors(row: ParsedRow, meaning: RowMeaning) -> list[RowError]:
     """What is wrong with the row's cells before their values mean anything: cells beyond
     the header (a value split by an unquoted delimiter shifts every other cell), a
-    spreadsheet's formula without its result or its error value. Such a row is not planned:
-    these come first."""
+    spreadsheet's formula without its result or its error value, a cell the door refused
+    (imports.door). Such a row is not planned: these come first."""
     if row.extra_cells:
         return [RowError(row.row_number, "", "", "too_many_cells", {})]
     return [
-        RowError(row.row_number, meaning.column(name), str(cell), cell.code, {"error": str(cell)})
+        RowError(row.row_number, meaning.column(name), str(cell), cell.code, cell.params)
         for name, cell in (row.typed_cells or {}).items()
         if isinstance(cell, UnreadableCell)
     ]

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from accounts.rules import storable
 
-from .. import columns, reader, spreadsheets
+from .. import columns, reader
 from ..models import ImportRowError, ImportRowWarning
 
 
@@ -25,7 +25,7 @@ class ParsedRow:
     row_number: int
     values: dict[str, str]
     extra_cells: int = 0
-    # A spreadsheet's typed cells by field (reader.iter_records: NumberCell, UnreadableCell).
+    # Typed cells by field (reader.iter_records: NumberCell, UnreadableCell).
     typed_cells: dict[str, str] | None = None
 
 
@@ -103,7 +103,6 @@ def parse_rows(
     ]
     width = len(file_format.header)
     unquote = columns.strip_neutralizing_quote
-    typed = file_format.encoding in spreadsheets.SPREADSHEET_KINDS
     for row_number, cells in records:
         count = len(cells)
         values = {}
@@ -111,14 +110,13 @@ def parse_rows(
             if position < count and (value := cells[position].strip()):
                 values[name] = unquote(value) if value[0] == "'" else value
         extra = sum(1 for cell in cells[width:] if cell.strip()) if count > width else 0
-        typed_cells = None
-        if typed:
-            typed_cells = {
-                name: cells[position]
-                for position, name in positions
-                if position < count and type(cells[position]) is not str
-            }
-        yield ParsedRow(row_number, values, extra, typed_cells)
+        # A spreadsheet's typed cells, and any cell of a CSV the door refused (imports.door).
+        typed_cells = {
+            name: cells[position]
+            for position, name in positions
+            if position < count and type(cells[position]) is not str
+        }
+        yield ParsedRow(row_number, values, extra, typed_cells or None)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

@@ -11,16 +11,16 @@ cells with a subclass of ``str`` so that the engine can tell them apart:
   leading zeros (CPF 012.345.678-90 typed as 01234567890 is stored as 1234567890).
 - ``UnreadableCell``: a cell whose value the import must not use — a formula the file holds
   without its result (saved by a program that does not calculate), or an error value such
-  as #N/A. Its text is what the cell shows (the formula or the error); ``code`` and
-  ``message`` say what is wrong, for a row error.
+  as #N/A — and any cell that fails the import's door (``imports.door``: a control
+  character, a value past the size limit). Its text is what the cell shows (the formula, the
+  error, the text with � for what cannot be shown); ``code`` and ``params`` say what is
+  wrong, for a row error.
 
 Check the type before stripping or slicing: every ``str`` operation returns a plain ``str``.
 """
 
 import re
 from decimal import Decimal
-
-from django.utils.translation import gettext_lazy as _
 
 # Excel keeps 15 significant digits: 0.1 + 0.2 is stored as 0.30000000000000004 and shown
 # (and meant) as 0.3.
@@ -71,36 +71,21 @@ def _canonical(number: Decimal) -> str:
 class UnreadableCell(str):
     """A cell whose value must not be imported (see the module's docstring)."""
 
-    __slots__ = ("code", "message")
+    __slots__ = ("code", "params")
     code: str
-    message: str
+    params: dict
 
-    def __new__(cls, shown: str, *, code: str, message: str) -> "UnreadableCell":
+    def __new__(cls, shown: str, *, code: str, params: dict | None = None) -> "UnreadableCell":
         cell = super().__new__(cls, shown)
         cell.code = code
-        cell.message = message
+        # The row error's parameters (imports.messages renders the message from the code).
+        cell.params = {"error": shown} if params is None else params
         return cell
 
 
 def formula_without_result(formula: str) -> UnreadableCell:
-    return UnreadableCell(
-        formula,
-        code="formula_without_value",
-        message=str(
-            _(
-                "This cell holds a formula whose result was not saved with the file. Open the "
-                "file in Excel or LibreOffice and save it again, or type the value itself."
-            )
-        ),
-    )
+    return UnreadableCell(formula, code="formula_without_value")
 
 
 def error_value(shown: str) -> UnreadableCell:
-    return UnreadableCell(
-        shown,
-        code="spreadsheet_error_value",
-        message=str(
-            _("The cell shows the spreadsheet error %(error)s: fix the formula or type the value.")
-            % {"error": shown}
-        ),
-    )
+    return UnreadableCell(shown, code="spreadsheet_error_value")

@@ -272,8 +272,9 @@ def test_xml_with_a_doctype_is_refused(upload):
 
 
 def test_unreadable_cell_is_a_row_error_and_not_a_blank():
-    cell = UnreadableCell("=A1", code="formula_without_value", message="m")
+    cell = UnreadableCell("=A1", code="formula_without_value")
     assert cell == "=A1" and cell.code == "formula_without_value"
+    assert cell.params == {"error": "=A1"}
 
 
 def test_the_upload_form_refuses_an_unreadable_workbook_without_storing_it(manager_client):
