@@ -32,18 +32,21 @@ def currency_symbol(currency_code: object) -> str:
     return CURRENCY_SYMBOLS.get(code, code)
 
 
-def amount(value: Decimal | int | str) -> str:
-    """`1500` → `1.500,00` in pt-BR, `1,500.00` in English: two decimals, grouped, and no
-    symbol (for an input that already shows the currency beside it)."""
-    return number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+def amount(value: Decimal | int | str, *, places: int = 2) -> str:
+    """`1500` → `1.500,00` in pt-BR, `1,500.00` in English: two decimals (or ``places``),
+    grouped, and no symbol (for an input that already shows the currency beside it)."""
+    return number_format(Decimal(value), places, use_l10n=True, force_grouping=True)
 
 
-def money(value: Decimal | int | str | None, currency_code: str = "BRL") -> str:
-    """`1500` → `R$ 1.500,00` in pt-BR, `R$ 1,500.00` in English."""
+def money(
+    value: Decimal | int | str | None, currency_code: str = "BRL", *, places: int = 2
+) -> str:
+    """`1500` → `R$ 1.500,00` in pt-BR, `R$ 1,500.00` in English; `places=0` gives whole
+    amounts (`R$ 12.000`, a chart's axis)."""
     if value in (None, ""):
         return ""
     symbol = currency_symbol(currency_code)
-    text = amount(value)
+    text = amount(value, places=places)
     if text.startswith("-"):
         return f"-{symbol}\u00a0{text[1:]}"
     return f"{symbol}\u00a0{text}"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 
-from accounts.display import currency_symbol
+from accounts.display import money
 
 # Round steps for the money axis: 1, 2 or 5 times a power of ten.
 _STEP_FACTORS = (1, 2, 5)
@@ -42,13 +42,6 @@ def _step(span: Decimal, count: int) -> Decimal:
     return power * 10
 
 
-def axis_money(value: Decimal, currency_code: str) -> str:
-    """`R$ 12.000` in pt-BR, `R$ 12,000` in English: whole amounts for an axis."""
-    text = number_format(value, 0, use_l10n=True, force_grouping=True)
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    return f"{sign}{currency_symbol(currency_code)}\u00a0{digits}"
-
-
 def line_chart(
     series: list[tuple[date, Decimal]],
     *,
@@ -77,7 +70,7 @@ def line_chart(
     y_ticks = []
     level = floor
     while level <= ceiling:
-        y_ticks.append(Tick(y(level), axis_money(level, currency_code)))
+        y_ticks.append(Tick(y(level), money(level, currency_code, places=0)))
         level += step
     every = max(len(series) // 6, 1)
     x_ticks = [

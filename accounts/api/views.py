@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
@@ -26,6 +26,18 @@ from accounts.models import Account, AccountStatus, ApiScope
 from . import examples
 from .auth import HasScope, change_source, check_credit_scope
 from .exceptions import error_body
+from .schema import (
+    ACCOUNT_ID_PARAMETER,
+    ALREADY_OPEN,
+    CLOSED,
+    CLOSED_OR_ALREADY_OPEN,
+    CLOSED_OR_HOLDER_THERE,
+    ERRORS,
+    IF_MATCH_PARAMETER,
+    NOT_FOUND,
+    STALE,
+    error_response,
+)
 from .serializers import (
     AccountSearchQuerySerializer,
     AccountSearchResultSerializer,
@@ -33,49 +45,12 @@ from .serializers import (
     AddHolderSerializer,
     CloseAccountSerializer,
     DeletedHolderSerializer,
-    ErrorSerializer,
     HolderSerializer,
     OpenAccountSerializer,
     OpenOrChangeAccountSerializer,
     ValueSerializer,
 )
 
-ACCOUNT_ID_PARAMETER = OpenApiParameter(
-    "account_id", str, OpenApiParameter.PATH, description="The account's id (`creditAccountId`)."
-)
-IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    description="Optional: the account's `ETag` when you read it (e.g. `\"3\"`). If the "
-    "account changed since, nothing is written and the answer is 412. Without it the last "
-    "write wins, as in VTEX.",
-)
-def error_response(description: str, *error_examples) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description, list(error_examples))
-
-
-ERRORS = {
-    400: error_response("Invalid input", examples.INVALID_INPUT),
-    401: error_response("No or wrong credentials", examples.UNAUTHORIZED),
-    403: error_response("Missing permission", examples.FORBIDDEN),
-}
-NOT_FOUND = {404: error_response("No such account", examples.NOT_FOUND)}
-CLOSED = {409: error_response("Closed account", examples.ACCOUNT_CLOSED)}
-STALE = {412: error_response("Changed since If-Match", examples.STALE)}
-ALREADY_OPEN = {409: error_response("Already open", examples.ALREADY_OPEN)}
-CLOSED_OR_ALREADY_OPEN = {
-    409: error_response(
-        "Closed account, or another open account has this e-mail/document",
-        examples.ACCOUNT_CLOSED,
-        examples.ALREADY_OPEN,
-    )
-}
-CLOSED_OR_HOLDER_THERE = {
-    409: error_response(
-        "Closed account or holder already there", examples.ACCOUNT_CLOSED, examples.HOLDER_EXISTS
-    )
-}
 IGNORED_FIELDS_HEADER = "X-Ignored-Fields"
 MAX_HEADER_LENGTH = 1000  # names are percent-encoded: a field name may hold anything
 logger = logging.getLogger(__name__)

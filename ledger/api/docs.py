@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
+from accounts.api.schema import ACCOUNT_ID_PARAMETER
 from accounts.api.serializers import ErrorSerializer
 
 from .serializers import (
@@ -31,9 +32,7 @@ from .serializers import (
     ValueRequestSerializer,
 )
 
-ACCOUNT = OpenApiParameter(
-    "account_id", str, OpenApiParameter.PATH, description="The account's id (`creditAccountId`)."
-)
+ACCOUNT = ACCOUNT_ID_PARAMETER
 TRANSACTION = OpenApiParameter(
     "transaction_id", str, OpenApiParameter.PATH, description="The pre-authorization's id."
 )
