@@ -52,7 +52,7 @@ translations: $(VENV)/.installed
 
 run: setup
 	$(MANAGE) migrate --noinput -v0
-	@$(MANAGE) seed_demo
+	@$(MANAGE) seed_demo --url http://$(HOST):$(PORT)
 	@echo "Serving http://$(HOST):$(PORT) with the background worker (Ctrl+C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --interval 0.5 & \
