@@ -109,6 +109,20 @@ def estimated_account_count() -> int | None:
     return int(row[0])
 
 
+def estimated_row_count(accounts: QuerySet[Account]) -> int | None:
+    """PostgreSQL's planner estimate of how many accounts a filtered list holds (EXPLAIN,
+    nothing read). Counting "every open account" exactly reads ~950,000 index entries of a
+    million-account table (150 ms); the estimate is answered from statistics in a
+    millisecond. None where there is no planner estimate (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = accounts.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 @dataclass(frozen=True)
 class FieldChange:
     """One field of one history entry: its old and new value (raw, formatted by the page)."""

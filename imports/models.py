@@ -284,7 +284,9 @@ class ImportRowError(models.Model):
         verbose_name_plural = _("row errors")
         ordering = ["job", "row_number", "id"]
         indexes = [
-            models.Index(fields=["job", "row_number"], name="importrowerror_job_row_idx"),
+            # In the page's order, id included: a page of a job's 100,000 errors is read off
+            # the index without sorting the rows before it.
+            models.Index(fields=["job", "row_number", "id"], name="importrowerror_job_row_idx"),
             # The account page's "imports that touched it": only conflicts name an account.
             models.Index(
                 fields=["account_id"],
@@ -323,7 +325,7 @@ class ImportRowWarning(models.Model):
         verbose_name_plural = _("row warnings")
         ordering = ["job", "row_number", "id"]
         indexes = [
-            models.Index(fields=["job", "row_number"], name="importrowwarning_job_row_idx")
+            models.Index(fields=["job", "row_number", "id"], name="importrowwarning_job_row_idx")
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from accounts.models import StoreSettings
+from accounts.pagination import KeysFirstPaginator
 
 from . import pipeline, selectors, services, spreadsheets, workbooks
 from .downloads import workbook_response
@@ -76,8 +77,9 @@ def _upload_page(request, form: UploadForm, status: int = 200, size_error: str =
 
 
 def _job_context(request, job: ImportJob) -> dict:
-    errors = Paginator(job.row_errors.order_by("row_number", "id"), 50)
-    warnings = Paginator(job.row_warnings.order_by("row_number", "id"), 50)
+    # In the order of their (job, row_number, id) indexes, which KeysFirstPaginator reads.
+    errors = KeysFirstPaginator(job.row_errors.order_by("row_number", "id"), 50)
+    warnings = KeysFirstPaginator(job.row_warnings.order_by("row_number", "id"), 50)
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in selectors.Outcome.LABELS else ""
     return {

@@ -81,9 +81,20 @@ def test_estimated_count_comes_from_the_planner_statistics(many_accounts):
     assert selectors.estimated_account_count() == 5_003
 
 
+@postgres_only
+@pytest.mark.postgres
+def test_estimated_count_of_a_filtered_list_comes_from_its_query_plan(many_accounts):
+    """4,500 of the 5,000 bulk accounts are open, plus the three of the fixture."""
+    open_accounts = selectors.search_accounts(status="Open")
+    assert 4_000 < selectors.estimated_row_count(open_accounts) < 5_100
+    closed = selectors.estimated_row_count(selectors.search_accounts(status="Closed"))
+    assert 400 < closed < 600
+
+
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite behaviour")
 def test_there_is_no_estimate_on_sqlite_so_the_count_is_exact(accounts):
     assert selectors.estimated_account_count() is None
+    assert selectors.estimated_row_count(selectors.search_accounts(status="Open")) is None
 
 
 def test_account_history_lists_opening_values_then_changes_newest_first(accounts):

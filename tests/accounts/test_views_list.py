@@ -208,6 +208,34 @@ def test_unfiltered_count_of_a_huge_table_is_an_estimate(viewer_client, db, monk
     assertNotContains(filtered, "about")
 
 
+def test_a_filter_that_keeps_most_of_a_huge_table_shows_an_estimate(
+    viewer_client, db, monkeypatch, django_assert_max_num_queries
+):
+    """Counting every open account of a million reads the whole index: past ESTIMATE_FROM
+    (a count that stops there) the planner's estimate is shown instead; a search is exact."""
+    AccountFactory.create_batch(4)
+    monkeypatch.setattr(pagination, "ESTIMATE_FROM", 3)
+    monkeypatch.setattr(pagination.selectors, "estimated_row_count", lambda accounts: 950_123)
+    viewer_client.get(LIST_URL)
+    with django_assert_max_num_queries(8):
+        response = viewer_client.get(LIST_URL, {"status": "Open"})
+    assertContains(response, "Showing 1–4 of about 950,123 accounts")
+    assertNotContains(response, 'rel="next"')
+    searched = viewer_client.get(LIST_URL, {"q": response.context["object_list"][0].email})
+    assertContains(searched, "1 account")
+    assertNotContains(searched, "about")
+
+
+def test_without_a_planner_estimate_a_large_filtered_list_is_counted_exactly(
+    viewer_client, db, monkeypatch
+):
+    AccountFactory.create_batch(4)
+    monkeypatch.setattr(pagination, "ESTIMATE_FROM", 3)
+    monkeypatch.setattr(pagination.selectors, "estimated_row_count", lambda accounts: None)
+    response = viewer_client.get(LIST_URL, {"status": "Open"})
+    assertContains(response, "Showing 1–4 of 4 accounts")
+
+
 def test_small_table_is_counted_exactly_even_with_an_estimate(viewer_client, db, monkeypatch):
     AccountFactory.create_batch(2)
     monkeypatch.setattr(pagination.selectors, "estimated_account_count", lambda: 1_500)

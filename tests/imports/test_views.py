@@ -5,12 +5,13 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import Account
 from imports import services
-from imports.models import ImportJob
+from imports.models import ImportJob, ImportRowError, ImportRowWarning
 from tests.factories import AccountFactory, valid_cpf
 from tests.imports.conftest import csv_bytes
 
@@ -223,3 +224,37 @@ def test_upload_still_requires_the_csrf_token(client, manager):
     )
     assert response.status_code == 403
     assert not ImportJob.objects.exists()
+
+
+def job_with_problems(user, count: int) -> ImportJob:
+    job = ImportJob.objects.create(
+        created_by=user, original_name="big.csv", fingerprint="x", status="failed"
+    )
+    ImportRowError.objects.bulk_create(
+        ImportRowError(
+            job=job, row_number=number + 2, column="Document", value=str(number),
+            code="cpf_invalid_check_digits",
+        )  # fmt: skip
+        for number in range(count)
+    )
+    ImportRowWarning.objects.bulk_create(
+        ImportRowWarning(job=job, row_number=number + 2, code="identity_changed")
+        for number in range(count)
+    )
+    return job
+
+
+def test_job_page_queries_do_not_grow_with_its_row_errors(manager_client, manager):
+    small, big = job_with_problems(manager, 3), job_with_problems(manager, 240)
+    manager_client.get(small.get_absolute_url())
+    queries = {}
+    for job in (small, big):
+        with CaptureQueriesContext(connection) as captured:
+            response = manager_client.get(job.get_absolute_url(), {"page": "2"})
+        queries[job.row_errors.count()] = len(captured)
+    # session, user, job, then a count and a page each for the errors and the warnings
+    assert queries[3] == queries[240] <= 10, queries
+    assertContains(response, "This CPF is not valid")
+    assertContains(response, "240 rows to fix")
+    listed = [error.row_number for error in response.context["errors_page"]]
+    assert listed == list(range(52, 102))
