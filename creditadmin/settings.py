@@ -71,11 +71,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
-    "django_tasks_db",
     "axes",
     "accounts",
     "imports",
     "ledger",
+    # After imports, whose db_worker command (the same worker, which first recovers the
+    # imports a killed worker left running) must win over this app's.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +288,9 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 20 * 102
 IMPORT_BATCH_SIZE = int(os.environ.get("IMPORT_BATCH_SIZE", 5000))
 # A running import without a sign of life for this long is failed (and can be retried).
 IMPORT_STALE_AFTER_MINUTES = int(os.environ.get("IMPORT_STALE_AFTER_MINUTES", 10))
+# A worker that starts fails the imports left validating or importing with no sign of life
+# for this long: their worker died (each batch is a sign of life, and takes seconds).
+IMPORT_WORKER_LOST_AFTER_SECONDS = int(os.environ.get("IMPORT_WORKER_LOST_AFTER_SECONDS", 60))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

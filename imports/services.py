@@ -491,6 +491,32 @@ def fail_stale_jobs() -> int:
     )
 
 
+def fail_abandoned_jobs() -> list[int]:
+    """Fail the jobs left validating or importing by a worker that died; their ids.
+
+    Run by a worker when it starts (imports' ``db_worker``): a job no worker has touched
+    for IMPORT_WORKER_LOST_AFTER_SECONDS lost its worker, since a live one writes a sign of
+    life every batch. It is failed with Retry offered, rather than resumed at once: a file
+    that kills the worker would otherwise kill every worker that starts."""
+    cutoff = timezone.now() - timedelta(seconds=settings.IMPORT_WORKER_LOST_AFTER_SECONDS)
+    abandoned = ImportJob.objects.filter(
+        status__in=(Status.VALIDATING, Status.IMPORTING), heartbeat_at__lt=cutoff
+    )
+    job_ids = list(abandoned.values_list("pk", flat=True))
+    if job_ids:
+        ImportJob.objects.filter(pk__in=job_ids, heartbeat_at__lt=cutoff).update(
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            failure_reason=_(
+                "The background worker running this import stopped before it finished (it "
+                "was restarted or killed). Retry the import; batches already applied are "
+                "kept and not repeated."
+            ),
+        )
+        logger.warning("Failed imports abandoned by a stopped worker: %s", job_ids)
+    return job_ids
+
+
 def import_file(*, path: Path, user, confirm: bool, accept_warnings: bool = False) -> ImportJob:
     """The command line's import: the same job, validated and (with ``confirm``) applied
     in this process instead of by the worker. A job with warnings is applied only with
