@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -234,3 +234,26 @@ def test_a_failure_while_recording_a_failure_leaves_a_failed_job_and_a_living_wo
     assert first.failure_reason.startswith("The import stopped on an unexpected error")
     assert first.can_retry
     assert second.status == ImportJob.Status.READY_TO_CONFIRM
+
+
+def test_a_lost_database_is_a_transient_failure_with_retry_and_a_bad_file_a_permanent_one(
+    upload, manager_client
+):
+    """Issue 10, "failures say what they are": the page offers Retry only when retrying can
+    help."""
+    content = csv_bytes([["", "a@example.com", valid_cpf(1), "CPF", "100", "", ""]])
+    with mock.patch.object(
+        services.pipeline, "validate_file", side_effect=OperationalError("server closed")
+    ):
+        lost = upload(content)
+    rejected = upload(UTF32_UNKNOWN_COLUMN)
+
+    assert lost.failure_reason.startswith(
+        "The import stopped because the database could not be reached (OperationalError)."
+    )
+    assert (lost.can_retry, rejected.can_retry) == (True, False)
+    page = manager_client.get(reverse("imports:job-detail", args=[lost.pk]))
+    assertContains(page, "Retry")
+    page = manager_client.get(reverse("imports:job-detail", args=[rejected.pk]))
+    assertContains(page, "This file was not imported")
+    assertNotContains(page, "Retry")
