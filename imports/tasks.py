@@ -23,3 +23,11 @@ def validate_import_job_task(job_id: int, language: str | None = settings.LANGUA
 def apply_import_job_task(job_id: int, language: str | None = settings.LANGUAGE_CODE) -> None:
     with translation.override(language), services.failure_recorded(job_id=job_id):
         services.run_apply(job_id=job_id)
+
+
+@task()
+def recover_abandoned_imports_task() -> None:
+    """A second look, queued by a worker that started while an import still looked alive."""
+    from .worker import recover_abandoned_imports  # the worker module names these tasks
+
+    recover_abandoned_imports()

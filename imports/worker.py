@@ -3,9 +3,13 @@
 A worker killed mid-task (SIGKILL, out of memory, a machine restart) leaves its import
 validating or importing, and its task row RUNNING, forever: nothing else touches them.
 ``imports``' own ``db_worker`` command calls ``recover_after_killed_worker`` before it works
-as django-tasks-db's; ``fail_stale_imports`` (cron) closes the task rows too.
+as django-tasks-db's (and it queues itself a second look a minute later);
+``fail_stale_imports`` (cron) closes the task rows too.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -37,7 +41,22 @@ def close_abandoned_task_rows() -> int:
     )
 
 
-def recover_after_killed_worker() -> None:
+def recover_abandoned_imports() -> None:
     """Fail the imports a dead worker left running (Retry offered), close their task rows."""
     services.fail_abandoned_jobs()
     close_abandoned_task_rows()
+
+
+def recover_after_killed_worker() -> None:
+    """What a worker does when it starts: recover, and look again in a minute at any import
+    still running. A worker restarted at once after being killed (a supervisor's restart)
+    finds its import with a sign of life seconds old, like one another worker is running;
+    only a minute later can the two be told apart."""
+    recover_abandoned_imports()
+    second_look = tasks.recover_abandoned_imports_task
+    still_running = ImportJob.objects.filter(
+        status__in=(ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING)
+    )
+    if second_look.get_backend().supports_defer and still_running.exists():
+        wait = timedelta(seconds=settings.IMPORT_WORKER_LOST_AFTER_SECONDS + 1)
+        second_look.using(run_after=timezone.now() + wait).enqueue()

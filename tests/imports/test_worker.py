@@ -99,6 +99,20 @@ def test_a_worker_that_starts_fails_the_import_a_killed_worker_left_and_closes_i
     busy_task.refresh_from_db()
     assert (busy.status, busy_task.status) == (ImportJob.Status.IMPORTING, "RUNNING")
 
+    # The busy job's worker was killed too, just before this worker started: the worker
+    # queued itself a second look, a minute on, when the job's silence tells.
+    second_look = DBTaskResult.objects.get(
+        status="READY", task_path=tasks.recover_abandoned_imports_task.module_path
+    )
+    assert second_look.run_after > timezone.now() + timedelta(seconds=55)
+    ImportJob.objects.filter(pk=busy.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    DBTaskResult.objects.filter(pk=second_look.pk).update(run_after=timezone.now())
+    with override_settings(TASKS=DATABASE_TASKS), mock.patch(WORKER_CONNECTION_CHECK):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    busy.refresh_from_db()
+    busy_task.refresh_from_db()
+    assert (busy.status, busy_task.status) == (ImportJob.Status.FAILED, "FAILED")
+
     # Retry resumes it.
     retried = services.retry_import_job(job_id=abandoned.pk, user=manager, enqueue=False)
     assert retried.status == ImportJob.Status.IMPORTING
