@@ -75,7 +75,8 @@ def create_import_job(
 
     A file over the size limit is not stored: its job is failed at once with the reason.
     """
-    name = Path(uploaded_file.name or "upload.csv").name[:255]
+    # A name is text the browser sent: it may hold a NUL (refused by PostgreSQL and the disk).
+    name = storable(Path(uploaded_file.name or "upload.csv").name[:255])
     job = ImportJob(created_by=user, original_name=name, size=uploaded_file.size or 0)
     try:
         reader.check_size(job.size)

@@ -257,3 +257,11 @@ def test_a_lost_database_is_a_transient_failure_with_retry_and_a_bad_file_a_perm
     page = manager_client.get(reverse("imports:job-detail", args=[rejected.pk]))
     assertContains(page, "This file was not imported")
     assertNotContains(page, "Retry")
+
+
+def test_a_file_name_holding_a_nul_is_stored_with_the_replacement_character(upload):
+    content = csv_bytes([["", "a@example.com", valid_cpf(1), "CPF", "100", "", ""]])
+    job = upload(content, name="a\x00b.csv")
+
+    assert job.original_name == "a\ufffdb.csv"
+    assert job.status == ImportJob.Status.READY_TO_CONFIRM
