@@ -95,7 +95,7 @@ def test_manager_imports_accounts_then_fixes_bad_rows_from_the_error_report(
     page.goto("/")
     page.get_by_role("link", name="cliente3@example.com").click()
     expect(page.locator("#credit-limit")).to_contain_text("1,500.00")
-    expect(page.locator("#history")).to_contain_text(re.compile(r"Import #\d+ row 5"))
+    expect(page.locator("#history")).to_contain_text(re.compile(r"Import #\d+ · row 5"))
 
     # A second file with 3 bad rows.
     bad = tmp_path / "bad.csv"
