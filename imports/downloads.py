@@ -37,22 +37,20 @@ class TemplateHelpView(PermissionRequiredMixin, TemplateView):
         )
 
 
+def csv_response(content: str, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content, content_type=CSV_CONTENT_TYPE, headers=_attachment_headers(filename)
+    )
+
+
 @permission_required("accounts.view_account", raise_exception=True)
 def download_template(request):
-    return HttpResponse(
-        exports.template_csv(),
-        content_type=CSV_CONTENT_TYPE,
-        headers=_attachment_headers("accounts-template.csv"),
-    )
+    return csv_response(exports.template_csv(), "accounts-template.csv")
 
 
 @permission_required("accounts.view_account", raise_exception=True)
 def download_example(request):
-    return HttpResponse(
-        exports.example_csv(),
-        content_type=CSV_CONTENT_TYPE,
-        headers=_attachment_headers("accounts-example.csv"),
-    )
+    return csv_response(exports.example_csv(), "accounts-example.csv")
 
 
 def workbook_response(
