@@ -332,4 +332,4 @@ class ApiKeyForm(forms.Form):
 
 class HolderForm(forms.Form):
     # The e-mail rule itself is applied by services.add_holder.
-    email = forms.CharField(label=_("Holder's e-mail"), max_length=254)
+    email = AccountValueField(label=_("Holder's e-mail"), max_length=254)

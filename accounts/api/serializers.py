@@ -223,7 +223,7 @@ class ValueSerializer(LenientSerializer):
 
 
 class HolderClaimsSerializer(LenientSerializer):
-    email = serializers.CharField(max_length=254)
+    email = AccountValueField(max_length=254)
 
 
 class AddHolderSerializer(LenientSerializer):

@@ -39,13 +39,14 @@ NO_TOLERANCE = Decimal("0.0000")
 class AccountChangePlanner:
     """Decides what each proposed change of a batch does to its account, or why it cannot.
 
-    It applies every rule once: each field's rule (and its hints), the intent (an unknown
-    id, a document matching an open account), closed accounts, Closed → Open, the store's
-    settings, the version the person saw, and duplicates in the batch, in earlier batches
-    (``seen``) and in the database. The form, the API and the holder pages plan a batch of
-    one (``lock=True``, in the transaction that writes it); the import plans its file batch
-    by batch with one planner. Reads per batch: accounts by id, open accounts by the
-    documents and by the e-mails that could collide, and the history of stale accounts.
+    It applies every rule once: the NUL guard, each field's rule (and its hints), the intent
+    (an unknown id, a document matching an open account), closed accounts, Closed → Open,
+    the store's settings, the version the person saw, and duplicates in the batch, in
+    earlier batches (``seen``) and in the database. The New, Edit and Close forms and the
+    API plan a batch of one (``lock=True``, in the transaction that writes it); the import
+    plans its file batch by batch with one planner. Reads per batch: accounts by id, open
+    accounts by the documents and by the e-mails that could collide, and the history of
+    stale accounts.
 
     Where someone confirms what a batch will do (the import's preview), accepted changes
     carry warnings: a value read one way though it could mean another

@@ -135,6 +135,7 @@ def _record_holder_change(account: Account, source: ChangeSource, reason: str) -
 def add_holder(*, account_id: str, email: object, source: ChangeSource) -> Holder:
     """Add an e-mail-only holder who shares the account's credit (open accounts only)."""
     try:
+        rules.check_storable(email)
         email = rules.clean_email(email)
     except ValidationError as error:
         raise ChangeRefused([Problem.from_error(error, "email")]) from None

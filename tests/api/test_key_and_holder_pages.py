@@ -127,6 +127,30 @@ def test_adding_a_bad_holder_email_shows_the_rule_message(manager_client):
     assert not Holder.objects.exists()
 
 
+NUL_MESSAGE = (
+    "“dep\ufffd@example.com” holds an invisible NUL character (shown as \ufffd), which cannot "
+    "be stored; it usually comes from a damaged file or a copy from another program. Type "
+    "the value again."
+)
+
+
+def test_a_holder_email_holding_a_nul_gets_the_account_fields_message_on_page_and_api(
+    manager_client, api
+):
+    account = AccountFactory()
+    response = manager_client.post(
+        f"/accounts/{account.pk}/holders/add/", {"email": "dep\x00@example.com"}, follow=True
+    )
+    assertContains(response, NUL_MESSAGE)
+    body = {"claims": {"email": "dep\x00@example.com"}}
+    answer = api("POST", f"/accounts/{account.pk}/holders", body)
+    assert answer.status_code == 400
+    assert answer.json()["fields"] == {
+        "claims.email": [{"code": "null_character", "message": NUL_MESSAGE}]
+    }
+    assert not Holder.objects.exists()
+
+
 def test_viewer_sees_holders_but_cannot_change_them(viewer_client):
     account = AccountFactory()
     holder = add_holder(
