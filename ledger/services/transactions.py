@@ -2,7 +2,9 @@
 hold, settle it into invoices, refund what was settled.
 
 Calls addressed by a transaction id are idempotent: repeating one returns the same
-pre-authorization and moves no money a second time.
+pre-authorization and moves no money a second time. A hold's whole life is kept in this one
+module (a little past 400 lines): each step locks the same pre-authorization and checks the
+state the step before left, which reads best in one place.
 """
 
 import secrets
