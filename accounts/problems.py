@@ -45,11 +45,12 @@ class StaleVersionMessage(Message):
 
     def render(self, params: Mapping[str, object]) -> str:
         from .display import account_value_text
-        from .history import Channel
+        from .history import HISTORY_CHANNELS
         from .models import Account
 
         who = str(params.get("user") or params.get("source") or gettext("someone"))
-        through = str(Channel(params["channel"]).label)
+        # History's channels: an import's revert among them.
+        through = str(dict(HISTORY_CHANNELS)[params["channel"]])
         if params.get("source") and params["source"] != who:
             through = f"{through} ({params['source']})"
         when = timezone.localtime(datetime.fromisoformat(str(params["when"])))

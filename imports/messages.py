@@ -53,6 +53,31 @@ IMPORT_MESSAGES: Mapping[str, Message] = {
             "applying this row again puts the file's value back and undoes that change."
         )
     ),
+    # A revert (pipeline.revert): the accounts it leaves alone, and why.
+    "changed_since_import": StaleVersionMessage(
+        _(
+            "Changed by %(who)s on %(when)s through %(through)s since import #%(import)s: "
+            "the revert leaves this account as it is."
+        )
+    ),
+    "used_since_import": Message(
+        _(
+            "Opened by import #%(import)s and used since (credit moved or a holder was "
+            "added): the revert leaves it open."
+        )
+    ),
+    "closure_not_undone": Message(
+        _(
+            "Closed by import #%(import)s: closing is irreversible, so the revert cannot "
+            "reopen it. It stays closed."
+        )
+    ),
+    "no_history_before_import": Message(
+        _(
+            "The history before import #%(import)s is missing for this account: the revert "
+            "cannot tell its earlier values and leaves it as it is."
+        )
+    ),
     "row_not_applied": Message(
         _(
             "The database refused this row when it was applied (another change at the same "

@@ -172,6 +172,9 @@ class ImportJob(models.Model):
     class WarningsNotAcknowledged(Exception):
         """Confirming a job with warnings needs the person to say they checked them all."""
 
+    class RevertRefused(Exception):
+        """This job cannot be reverted (a revert, not applied, or reverted already)."""
+
     def ensure_status(self, *allowed: str) -> None:
         """The one guard of the state machine: refuse a step from any other status."""
         if self.status not in allowed:
@@ -191,6 +194,10 @@ class ImportJob(models.Model):
     @property
     def is_applied(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.COMPLETED_WITH_ERRORS)
+
+    @property
+    def is_revert(self) -> bool:
+        return self.reverts_id is not None
 
     @property
     def can_retry(self) -> bool:

@@ -101,6 +101,52 @@ def create_import_job(
     return job
 
 
+def create_revert_job(*, job_id: int, user, enqueue: bool = True) -> ImportJob:
+    """A job of its own that puts back what an applied import changed: previewed from the
+    accounts' history (pipeline.revert), then confirmed and applied like a file.
+
+    Raises ImportJob.RevertRefused for a revert (its changes are an import's, put back: to
+    change them again, upload a file), an import not applied, or one reverted already.
+    """
+    with transaction.atomic():
+        reverted = ImportJob.objects.select_for_update().get(pk=job_id)
+        if reverted.is_revert:
+            raise ImportJob.RevertRefused(
+                _(
+                    "Import #%(number)s is itself a revert (of import #%(reverted)s) and cannot "
+                    "be reverted: the values it put back are the ones from before that import. "
+                    "To change them again, upload a file."
+                )
+                % {"number": reverted.pk, "reverted": reverted.reverts_id}
+            )
+        if not reverted.is_applied:
+            raise ImportJob.RevertRefused(
+                _("Only an applied import can be reverted; import #%(number)s is %(status)s.")
+                % {"number": reverted.pk, "status": reverted.get_status_display().lower()}
+            )
+        earlier = active_revert(reverted)
+        if earlier is not None:
+            raise ImportJob.RevertRefused(
+                _("Import #%(number)s already has a revert: import #%(revert)s.")
+                % {"number": reverted.pk, "revert": earlier.pk}
+            )
+        job = ImportJob.objects.create(
+            created_by=user,
+            reverts=reverted,
+            original_name=_("Revert of import #%(number)s") % {"number": reverted.pk},
+        )
+        if enqueue:
+            _enqueue_validation(job)
+    return job
+
+
+def active_revert(job: ImportJob) -> ImportJob | None:
+    """The revert of ``job`` that may still change accounts or did, if any (one query): a
+    cancelled or rejected one changed nothing."""
+    reverts = job.reverted_by.exclude(status__in=(Status.CANCELLED, Status.REJECTED))
+    return reverts.order_by("-pk").first()
+
+
 def _touch(job_id: int, status: str, **fields) -> bool:
     """Record progress of a running job; False if the job left ``status`` (e.g. cancelled)."""
     updated = ImportJob.objects.filter(pk=job_id, status=status).update(
@@ -202,6 +248,8 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
     1.500 reads two ways is the style decided from all the file's amounts (one more pass over
     the file), noted on the job, and the rows read again.
     """
+    if job.is_revert:
+        return _plan_revert(job, on_batch)
     storage, name = job.file.storage, job.file.name
 
     def open_binary():
@@ -244,6 +292,20 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
             job.notes = "\n".join(filter(None, [job.notes, decision.note()]))
             job.save(update_fields=["notes"])
             result = validate(decision.style)
+        plan_file.seek(0)
+        job.plan.save(f"job-{job.pk}-plan.csv", File(plan_file), save=False)
+    return result
+
+
+def _plan_revert(job: ImportJob, on_batch) -> pipeline.ValidationResult:
+    with tempfile.TemporaryFile("w+b") as plan_file:
+        result = pipeline.plan_revert(
+            reverted_job=job.reverts_id,
+            plan_file=plan_file,
+            store_settings=StoreSettings.load(),
+            batch_size=pipeline.configured_batch_size(),
+            on_batch=on_batch,
+        )
         plan_file.seek(0)
         job.plan.save(f"job-{job.pk}-plan.csv", File(plan_file), save=False)
     return result
@@ -375,7 +437,9 @@ def run_apply(*, job_id: int) -> ImportJob:
             pipeline.apply_plan(
                 pipeline.read_plan(plan_file),
                 source=pipeline.ImportSource(
-                    job_id=job.pk, user_id=job.confirmed_by_id or job.created_by_id
+                    job_id=job.pk,
+                    user_id=job.confirmed_by_id or job.created_by_id,
+                    reverts=job.reverts_id,
                 ),
                 result=result,
                 rows_done=job.rows_processed,
@@ -416,9 +480,7 @@ def _applied_sample(job: ImportJob) -> list[dict]:
     """The preview's sample without the rows that were not applied: a planned row with a
     row error got it when applying (its account changed since the preview)."""
     rows = [entry["row"] for entry in job.change_sample]
-    held_back = set(
-        job.row_errors.filter(row_number__in=rows).values_list("row_number", flat=True)
-    )
+    held_back = set(job.row_errors.filter(row_number__in=rows).values_list("row_number", flat=True))
     return [entry for entry in job.change_sample if entry["row"] not in held_back]
 
 

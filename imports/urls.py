@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("jobs/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("jobs/<int:pk>/retry/", views.retry, name="retry"),
+    path("jobs/<int:pk>/revert/", views.revert, name="revert"),
     path("jobs/<int:pk>/errors/", views.error_report, name="error-report"),
     path("template/", downloads.TemplateHelpView.as_view(), name="template-help"),
     path("template/download/", downloads.download_template, name="template"),

@@ -27,6 +27,8 @@ from .models import ImportJob
 
 VIEW = "accounts.view_account"
 IMPORT = "accounts.import_accounts"
+# A revert changes accounts as an import does, and closes the accounts the import opened.
+REVERT = (IMPORT, "accounts.close_account")
 
 
 @permission_required(IMPORT, raise_exception=True)
@@ -90,6 +92,8 @@ def _job_context(request, job: ImportJob) -> dict:
         "outcome": outcome,
         "outcome_choices": selectors.Outcome.CHOICES,
         "can_import": request.user.has_perm(IMPORT),
+        "can_revert": request.user.has_perms(REVERT),
+        "revert": services.active_revert(job) if job.is_applied and not job.is_revert else None,
     }
 
 
@@ -106,7 +110,8 @@ def _touched_page(job: ImportJob, outcome: str, number):
 @permission_required(VIEW, raise_exception=True)
 def job_detail(request, pk: int):
     job = get_object_or_404(
-        ImportJob.objects.select_related("created_by", "confirmed_by", "identical_to"), pk=pk
+        ImportJob.objects.select_related("created_by", "confirmed_by", "identical_to", "reverts"),
+        pk=pk,
     )
     return render(request, "imports/importjob_detail.html", _job_context(request, job))
 
@@ -127,7 +132,11 @@ def _job_action(request, pk: int, action, done_message: str, **options):
         job = action(job_id=pk, user=request.user, **options)
     except ImportJob.DoesNotExist:
         raise Http404 from None
-    except (ImportJob.WrongStatus, ImportJob.WarningsNotAcknowledged) as refused:
+    except (
+        ImportJob.WrongStatus,
+        ImportJob.WarningsNotAcknowledged,
+        ImportJob.RevertRefused,
+    ) as refused:
         messages.error(request, str(refused))
         return redirect("imports:job-detail", pk=pk)
     messages.success(request, done_message)
@@ -154,6 +163,18 @@ def confirm(request, pk: int):
 def cancel(request, pk: int):
     return _job_action(
         request, pk, services.cancel_import_job, _("Import cancelled: nothing was changed.")
+    )
+
+
+@require_POST
+@permission_required(REVERT, raise_exception=True)
+def revert(request, pk: int):
+    """Start a revert of an applied import: a job of its own, previewed before anything changes."""
+    return _job_action(
+        request,
+        pk,
+        services.create_revert_job,
+        _("Revert started: check its preview, then confirm it."),
     )
 
 

@@ -14,7 +14,9 @@ rows / batch size, never with rows:
   accounts.services.write_planned_changes; a unique-index refusal re-runs the planner's
   duplicate check, and a row the database still refuses never sinks its batch;
 - ``report``: the failing rows back, as uploaded, for the error report;
-- ``repeat``: for a file uploaded again, the changes that would undo changes made since.
+- ``repeat``: for a file uploaded again, the changes that would undo changes made since;
+- ``revert``: an applied import's changes, read back from the history, as the plan that puts
+  every field back (the revert job's preview).
 
 Nothing here writes an ImportJob: imports.services does, from what these return.
 """
@@ -23,6 +25,7 @@ from .apply import ApplyResult, ImportSource, apply_plan
 from .plan_file import read_plan
 from .preview import ValidationResult
 from .report import error_report_rows, failing_rows, joined_messages
+from .revert import plan_revert
 from .rows import RowError, RowWarning, configured_batch_size
 from .validate import validate_file
 
@@ -37,6 +40,7 @@ __all__ = [
     "error_report_rows",
     "failing_rows",
     "joined_messages",
+    "plan_revert",
     "read_plan",
     "validate_file",
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors
 from accounts.changes import Action, PlannedChange, find_duplicates, find_stale
-from accounts.history import Channel
+from accounts.history import REVERT_CHANNEL, Channel
 from accounts.problems import Problem
 from accounts.services import write_planned_changes
 
@@ -30,10 +30,15 @@ class ApplyResult:
 
 @dataclass(frozen=True)
 class ImportSource:
-    """Whose import this is: the job (for the history's "Import #12 row 57") and its user."""
+    """Whose import this is: the job (for the history's "Import #12 row 57") and its user.
+
+    A revert's changes are recorded under the import it reverts, with that import's rows
+    ("Revert of import #12 row 57"), in the history's revert channel.
+    """
 
     job_id: int
     user_id: int | None
+    reverts: int | None = None
 
 
 def apply_plan(
@@ -139,15 +144,19 @@ def _apply_batch(
 
 
 def _write(batch: list[PlannedChange], source: ImportSource) -> None:
-    label = _("Import #%(job)s row %(row)s")
+    if source.reverts is None:
+        job, channel, label = source.job_id, Channel.IMPORT, _("Import #%(job)s row %(row)s")
+    else:
+        job, channel = source.reverts, REVERT_CHANNEL
+        label = _("Revert of import #%(job)s row %(row)s")
     with transaction.atomic():
         write_planned_changes(
             batch,
-            channel=Channel.IMPORT,
+            channel=channel,
             user_id=source.user_id,
             when=timezone.now(),
-            history_source=lambda change: label % {"job": source.job_id, "row": change.reference},
-            import_job=source.job_id,
+            history_source=lambda change: label % {"job": job, "row": change.reference},
+            import_job=job,
         )
 
 
