@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.history import ChangeSource
 from accounts.models import Account, StoreSettings
@@ -221,7 +222,11 @@ def postpone_invoice(
             )
         if invoice.postponements >= store_settings.invoice_postponement_limit:
             raise ValidationError(
-                _("This invoice was already postponed %(count)d times, the store's limit."),
+                ngettext_lazy(
+                    "This invoice was already postponed once, the store's limit.",
+                    "This invoice was already postponed %(count)d times, the store's limit.",
+                    "count",
+                ),
                 code="postponement_limit_reached",
                 params={"count": invoice.postponements},
             )

@@ -18,6 +18,7 @@ MOVEMENTS_SHOWN = 50
 
 @register.inclusion_tag("ledger/_account_invoices.html", takes_context=True)
 def account_invoices(context, account) -> dict:
+    store_settings = context["store_settings"]
     invoices = selectors.open_invoices(account=account)
     overdue = [invoice for invoice in invoices if invoice.is_overdue]
     return {
@@ -27,6 +28,10 @@ def account_invoices(context, account) -> dict:
         "overdue_count": len(overdue),
         "overdue_owed": sum((invoice.outstanding for invoice in overdue), selectors.ZERO),
         "currency_code": context["store_settings"].currency_code,
+        # An inclusion tag sees only what it returns: the buttons need the manager's right.
+        "can_change_invoices": context["request"].user.has_perm("ledger.change_invoice"),
+        "can_postpone": store_settings.postponement_enabled
+        and store_settings.invoice_postponement_limit > 0,
     }
 
 

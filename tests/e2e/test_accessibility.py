@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from accounts import services as account_services
 from accounts.history import ChangeSource, Channel
+from accounts.models import StoreSettings
 from imports import services as import_services
 from imports.models import ImportJob
 from ledger import services as ledger_services
@@ -134,6 +135,10 @@ def _site(manager) -> list[Visit]:
         account_id=account.pk, transaction_id=order.pk, value="300", source=source
     )
     ledger_services.pre_authorize(account_id=account.pk, value="120", source=source)
+    StoreSettings.objects.update(
+        postponement_enabled=True, invoice_postponement_limit=2, max_postponement_days=30
+    )
+    invoice_url = f"/credit/accounts/{account.pk}/invoices/{order.pk}-01"
     closed = AccountFactory(email="encerrada@example.com")
     account_services.close_account(account_id=closed.pk, source=source)
     jobs = _jobs(manager, closing_id=AccountFactory(email="fecha@example.com").pk)
@@ -157,6 +162,10 @@ def _site(manager) -> list[Visit]:
         Visit("API key created", "/api-keys/new/", managers, step="submit"),
         Visit("store settings", "/settings/", managers),
         Visit("credit overview", "/credit/", managers),
+        Visit("mark invoice paid", f"{invoice_url}/pay/", managers),
+        Visit("cancel invoice", f"{invoice_url}/cancel/", managers),
+        Visit("postpone invoice", f"{invoice_url}/postpone/", managers),
+        Visit("postpone invoice with errors", f"{invoice_url}/postpone/", managers, step="submit"),
         Visit("not allowed (403)", "/accounts/new/", (VIEWER,)),
         Visit("not found (404)", "/no-such-page/", everyone),
         Visit("log in", "/login/", (ANONYMOUS,)),
@@ -223,7 +232,10 @@ def test_every_page_is_usable_by_everyone_who_can_open_it(
     for username, group in STAFF.items():
         staff[username].groups.add(Group.objects.get(name=group))
     Group.objects.get(name=STAFF[MANAGER]).permissions.add(
-        Permission.objects.get(codename="view_credit_overview")
+        *Permission.objects.filter(
+            content_type__app_label="ledger",
+            codename__in=["view_credit_overview", "change_invoice"],
+        )
     )
     visits = [visit for visit in _site(staff[MANAGER]) if role in visit.roles]
 

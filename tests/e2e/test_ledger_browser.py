@@ -1,6 +1,7 @@
 """The account page's invoices, statement and movements and the credit overview, read in
 Chromium in English, Spanish and Portuguese, at a phone's width as well as a desktop's."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from importlib import import_module
@@ -63,6 +64,9 @@ def manager(transactional_db):
     import_module("ledger.migrations.0002_overview_permission_for_managers").grant_overview(
         apps, None
     )
+    import_module("ledger.migrations.0003_invoice_actions_for_managers").grant_invoice_actions(
+        apps, None
+    )
     user = UserFactory(username="gerente")
     user.groups.add(Group.objects.get(name="Credit managers"))
     return user
@@ -88,6 +92,14 @@ def customer(transactional_db):
     Invoice.objects.filter(pk=f"{hold.pk}-01").update(due_date=timezone.now() - timedelta(days=2))
     services.pre_authorize(account_id=account.pk, value="99.90", source=SOURCE)
     return account
+
+
+def log_in(page) -> None:
+    page.goto("/login/")
+    page.locator("#id_username").fill("gerente")
+    page.locator("#id_password").fill("password")
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url("**/")
 
 
 def fits_the_screen(page) -> bool:
@@ -130,6 +142,32 @@ def test_a_manager_reads_the_ledger_and_the_overview_in_their_language(
         closest = page.get_by_role("region", name=words["closest"])
         expect(closest.get_by_role("link", name="cliente@example.com")).to_be_visible()
         expect(closest.get_by_role("meter")).to_have_count(1)
+        assert fits_the_screen(page)
+    finally:
+        context.close()
+
+
+def test_a_manager_marks_the_overdue_invoice_paid_from_the_account_page(
+    browser, live_server, manager, customer
+):
+    context = browser.new_context(base_url=live_server.url, locale="pt-BR", viewport=PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        log_in(page)
+        page.goto(customer.get_absolute_url())
+        expect(page.locator("#available-credit")).to_have_text("R$ 1.000,10")
+        overdue_row = page.locator("#open-invoices tbody tr").filter(has_text="Vencida")
+        overdue_row.get_by_role("link", name=re.compile(r"Marcar a fatura .+ como paga")).click()
+
+        expect(page.get_by_role("heading", name="Marcar fatura como paga")).to_be_visible()
+        expect(page.locator("#invoice-consequence")).to_contain_text("R$ 200,00")
+        page.get_by_role("button", name="Marcar como paga").click()
+
+        expect(page.get_by_role("alert")).to_contain_text("marcada como paga")
+        expect(page.locator("#open-invoices tbody tr")).to_have_count(1)
+        expect(page.locator("#open-invoices")).not_to_contain_text("Vencida")
+        expect(page.locator("#available-credit")).to_have_text("R$ 1.200,10")
         assert fits_the_screen(page)
     finally:
         context.close()
