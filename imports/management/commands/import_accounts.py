@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from imports import services
 from imports.models import ImportJob
@@ -80,20 +81,37 @@ def _outcome(job: ImportJob, *, confirm: bool) -> tuple[int, str]:
         return ExitStatus.FAILED, f"Import #{job.pk} failed: {job.failure_reason}"
     if confirm and job.status == ImportJob.Status.READY_TO_CONFIRM and job.warning_count:
         count = job.warning_count
-        warnings = "1 warning" if count == 1 else f"{count} warnings"
         return (
             ExitStatus.WARNINGS_NOT_ACCEPTED,
-            f"Import #{job.pk} was not applied: it has {warnings}, listed in the JSON summary "
-            "(row_warnings). Check them, then run again with --accept-warnings, or confirm "
-            "the import in the browser.",
+            ngettext(
+                "Import #%(job)s was not applied: it has %(count)s warning, listed in the JSON "
+                "summary (row_warnings). Check it, then run again with --accept-warnings, or "
+                "confirm the import in the browser.",
+                "Import #%(job)s was not applied: it has %(count)s warnings, listed in the JSON "
+                "summary (row_warnings). Check them, then run again with --accept-warnings, or "
+                "confirm the import in the browser.",
+                count,
+            )
+            % {"job": job.pk, "count": count},
         )
     if error_rows := job.counts.error_rows:
-        rows = "1 row has" if error_rows == 1 else f"{error_rows} rows have"
-        applied = "the other rows were applied" if job.is_applied else "nothing was applied"
-        return (
-            ExitStatus.ROW_ERRORS,
-            f"Import #{job.pk}: {rows} errors, listed in the JSON summary; {applied}.",
-        )
+        if job.is_applied:
+            explanation = ngettext(
+                "Import #%(job)s: %(count)s row has errors, listed in the JSON summary; the "
+                "other rows were applied.",
+                "Import #%(job)s: %(count)s rows have errors, listed in the JSON summary; the "
+                "other rows were applied.",
+                error_rows,
+            )
+        else:
+            explanation = ngettext(
+                "Import #%(job)s: %(count)s row has errors, listed in the JSON summary; nothing "
+                "was applied.",
+                "Import #%(job)s: %(count)s rows have errors, listed in the JSON summary; "
+                "nothing was applied.",
+                error_rows,
+            )
+        return ExitStatus.ROW_ERRORS, explanation % {"job": job.pk, "count": error_rows}
     return 0, ""
 
 
