@@ -1,12 +1,15 @@
 """Reads of accounts, shared by the Accounts page, the export, the API and the planner."""
 
+import decimal
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .changes.records import WRITABLE_FIELDS, AccountValues, StoredAccount
 from .models import Account, AccountStatus, DocumentType
@@ -201,10 +204,58 @@ def stored_accounts(ids: Collection[str], *, lock: bool = False) -> dict[str, St
     (SELECT … FOR UPDATE) until the caller's transaction ends."""
     if not ids:
         return {}
-    accounts = Account.objects.filter(pk__in=ids).order_by()
     if lock:
-        accounts = accounts.select_for_update()
-    return {row[0]: _stored(row) for row in accounts.values_list(*STORED_VALUES)}
+        accounts = Account.objects.select_for_update().filter(_id_in(ids)).order_by()
+        return {row[0]: _stored(row) for row in accounts.values_list(*STORED_VALUES)}
+    # An import's batch (5,000 accounts) in one plain query: the ORM's per-row converters
+    # cost more than the query itself. SQLite returns its numeric columns as floats, read
+    # back to Decimals exactly as Django's converter does.
+    quote = connection.ops.quote_name
+    meta = Account._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in STORED_VALUES)
+    condition, params = _ids_condition(ids)
+    with connection.cursor() as cursor:
+        sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {condition}"  # noqa: S608
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return {row[0]: _stored(_sqlite_decimals(row)) for row in rows}
+    return {row[0]: _stored(row) for row in rows}
+
+
+_sqlite_decimal = decimal.Context(prec=15).create_decimal_from_float  # as Django's converter
+CENTS, TEN_THOUSANDTHS = Decimal("0.01"), Decimal("0.0001")
+
+
+def _sqlite_decimals(row: tuple) -> tuple:
+    """A STORED_VALUES row from SQLite with its credit limit and tolerance as Decimals of
+    their fields' decimal places."""
+    return (
+        *row[:4],
+        _sqlite_decimal(row[4]).quantize(CENTS),
+        _sqlite_decimal(row[5]).quantize(TEN_THOUSANDTHS),
+        *row[6:],
+    )
+
+
+def _id_in(ids: Collection[str]) -> RawSQL:
+    """``id IN (…)`` for a batch's ids, passed to the database as they are.
+
+    ``pk__in`` prepares each of a 5,000-row batch's ids one by one (get_db_prep_value): in
+    a profile of a 100,000-row update that was a fifth of the whole import, more than the
+    queries themselves. The rows read still go through the ORM's converters (Decimals).
+    """
+    return RawSQL(*_ids_condition(ids), output_field=BooleanField())  # noqa: S611 -- params
+
+
+def _ids_condition(ids: Collection[str]) -> tuple[str, list]:
+    """SQL and parameters matching the accounts with these ids. PostgreSQL takes them as one
+    array: psycopg parses a query with 5,000 placeholders at a cost (0.7 s of CPU in a
+    20,000-row update), and the primary key index serves ``= ANY`` as it serves ``IN``."""
+    column = connection.ops.quote_name(Account._meta.pk.column)
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def locked_versions(ids: Collection[str]) -> dict[str, int]:
@@ -212,7 +263,7 @@ def locked_versions(ids: Collection[str]) -> dict[str, int]:
     ends: nobody changes them between this check and the write."""
     if not ids:
         return {}
-    accounts = Account.objects.select_for_update().filter(pk__in=ids).order_by()
+    accounts = Account.objects.select_for_update().filter(_id_in(ids)).order_by()
     return dict(accounts.values_list("id", "version"))
 
 

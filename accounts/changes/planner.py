@@ -36,6 +36,14 @@ KNOWN_VALUES_LIMIT = 4096
 NO_TOLERANCE = Decimal("0.0000")
 
 
+# The rules of the fields read by _clean's loop, and whether they take the number style.
+_AMOUNT_RULES = (
+    ("credit_limit", rules.clean_credit_limit, True),
+    ("tolerance", rules.clean_tolerance, True),
+)
+_FIELD_RULES = (*_AMOUNT_RULES, ("status", rules.clean_status, False))
+
+
 class AccountChangePlanner:
     """Decides what each proposed change of a batch does to its account, or why it cannot.
 
@@ -103,6 +111,8 @@ class AccountChangePlanner:
         problems: list[Problem] = []
         warnings: list[Problem] = []
         for field, value in raw.items():
+            if type(value) is str and "\x00" not in value:
+                continue  # nearly every value: no call (140,000 of them in a 20,000-row file)
             try:
                 rules.check_storable(value)
             except ValidationError as error:
@@ -119,7 +129,9 @@ class AccountChangePlanner:
                 except ValidationError as error:
                     problems.append(Problem.from_error(error, "email"))
         document_type = stored.document_type if stored is not None else DocumentType.CPF
-        if raw.get("document_type") not in (None, ""):
+        if stored is not None and raw.get("document_type") == stored.document_type:
+            cleaned["document_type"] = document_type
+        elif raw.get("document_type") not in (None, ""):
             try:
                 document_type = known(rules.clean_document_type, raw["document_type"])
             except ValidationError as error:
@@ -140,12 +152,14 @@ class AccountChangePlanner:
                     self._doubt(doubt, "document", proposal, cleaned, problems, warnings)
                 except ValidationError as error:
                     problems.append(Problem.from_error(error, "document"))
-        for field, rule, style_or_none in (
-            ("credit_limit", rules.clean_credit_limit, style),
-            ("tolerance", rules.clean_tolerance, style),
-            ("status", rules.clean_status, None),
-        ):
+        if stored is not None and raw.get("status") == stored.status:
+            cleaned["status"] = stored.status
+            amount_rules = _AMOUNT_RULES  # the status needs no rule: the stored one passed it
+        else:
+            amount_rules = _FIELD_RULES
+        for field, rule, uses_style in amount_rules:
             if field in raw:
+                style_or_none = style if uses_style else None
                 try:
                     cleaned[field] = known(rule, raw[field], style_or_none)
                 except DoubtfulValue as doubt:

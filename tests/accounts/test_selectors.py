@@ -1,5 +1,7 @@
 """Account reads: the search stays on indexes, so it is fast with a million accounts."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
@@ -116,4 +118,26 @@ def test_account_history_lists_opening_values_then_changes_newest_first(accounts
         "credit_limit",
         "tolerance",
         "status",
+    ]
+
+
+def test_stored_accounts_read_in_bulk_equal_what_the_orm_reads(db):
+    """The import's batch read skips the ORM's converters: same values, same decimal places."""
+    limits = ["0", "1500.5", "0.01", "999999999999.99", "123456.78"]
+    tolerances = ["0", "0.05", "0.1234", "1", "0.2"]
+    accounts = [
+        AccountFactory(credit_limit=Decimal(limit), tolerance=Decimal(tolerance))
+        for limit, tolerance in zip(limits, tolerances, strict=True)
+    ]
+    ids = [account.pk for account in accounts]
+    read = selectors.stored_accounts(ids)
+    assert read == selectors.stored_accounts(ids, lock=True)  # the ORM's path
+    assert [
+        (str(read[pk].values.credit_limit), str(read[pk].values.tolerance)) for pk in ids
+    ] == [
+        ("0.00", "0.0000"),
+        ("1500.50", "0.0500"),
+        ("0.01", "0.1234"),
+        ("999999999999.99", "1.0000"),
+        ("123456.78", "0.2000"),
     ]
