@@ -7,7 +7,8 @@ row errors that name the account a planned change was held back from.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, QuerySet, Value, When
+from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.history import REVERT_CHANNEL
@@ -85,10 +86,12 @@ def touched_accounts(*, job: ImportJob, outcome: str = "") -> QuerySet:
         .order_by()
         .values_list("history_row", "id", "email", "outcome")
     )
+    # The e-mail of a conflict's account: a subquery per conflict (few, and one page's).
+    email = Account.objects.filter(pk=OuterRef("account_id")).values("email")[:1]
     conflicts = (
         ImportRowError.objects.filter(job=job)
         .exclude(account_id="")
-        .annotate(address=Value("", output_field=CharField()))
+        .annotate(address=Coalesce(Subquery(email), Value("")))
         .annotate(outcome=Value(Outcome.CONFLICT, output_field=CharField()))
         .order_by()
         .values_list("row_number", "account_id", "address", "outcome")
@@ -121,7 +124,8 @@ class AccountImport:
 
 def imports_touching(*, account_id: str) -> list[AccountImport]:
     """The imports that changed an account or were held back from it, newest first: one
-    query (the history's id index, the conflicts' partial index), and one for the jobs."""
+    query (the history's id index, the conflicts' partial index), one for the jobs and, if
+    a revert changed the account, one for the reverts."""
     history = (
         Account.history.filter(id=account_id, history_import__isnull=False)
         .annotate(outcome=_history_outcome(of_revert=False))
@@ -136,14 +140,25 @@ def imports_touching(*, account_id: str) -> list[AccountImport]:
     )
     found = list(history.union(conflicts))
     jobs = ImportJob.objects.select_related("created_by").in_bulk({job for job, _r, _o in found})
+    # A revert's history rows carry the number of the import they revert: show the revert.
+    reverted = {job for job, _r, outcome in found if outcome == Outcome.REVERTED}
+    reverts = (
+        {
+            revert.reverts_id: revert
+            for revert in ImportJob.objects.select_related("created_by")
+            .filter(reverts__in=reverted)
+            .exclude(status__in=(ImportJob.Status.CANCELLED, ImportJob.Status.REJECTED))
+        }
+        if reverted
+        else {}
+    )
     touched = [
-        AccountImport(jobs[job_id], row, outcome)
+        AccountImport(
+            reverts.get(job_id, jobs[job_id]) if outcome == Outcome.REVERTED else jobs[job_id],
+            row,
+            outcome,
+        )
         for job_id, row, outcome in found
         if job_id in jobs
     ]
-    # A revert's entries name the import they revert: newest job first, its revert first.
-    return sorted(
-        touched,
-        key=lambda entry: (entry.job.created_at, entry.outcome == Outcome.REVERTED),
-        reverse=True,
-    )
+    return sorted(touched, key=lambda entry: (entry.job.created_at, entry.job.pk), reverse=True)

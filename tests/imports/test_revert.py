@@ -115,12 +115,19 @@ def test_revert_puts_fields_back_closes_opened_accounts_and_leaves_changed_ones_
     )
     response = manager_client.get(raised.get_absolute_url())
     assertContains(response, f"Revert of import #{imported.pk} · row 2")
+    # The account lists the revert and the import, newest first.
+    assert [(t.job, t.outcome) for t in response.context["account_imports"]] == [
+        (revert, "reverted"),
+        (imported, "updated"),
+    ]
     response = manager_client.get(opened.get_absolute_url())
     assertContains(response, f"Closed by the revert of import #{imported.pk}, which had opened it")
 
     # The revert lists what it did; the import lists what was reverted and links its revert.
     response = manager_client.get(revert.get_absolute_url())
     outcomes = {(t.account_id, t.outcome) for t in response.context["touched_page"]}
+    emails = {t.account_id: t.email for t in response.context["touched_page"]}
+    assert emails[changed_since.pk] == changed_since.email  # a conflict names its account too
     assert outcomes == {
         (raised.pk, "reverted"),
         (opened.pk, "closed"),
