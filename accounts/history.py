@@ -1,15 +1,46 @@
 """Where a change came from: the channel and source recorded with every history row.
 
 Services set ``account._change_source`` before saving; the signal below copies it onto
-the historical record django-simple-history is about to write.
+the historical record django-simple-history is about to write. A source or a reason the
+app words itself ("Import #12 row 5", "Holder … added.") is stored as a code and its
+parameters (``coded``) and worded when read (``stored_text``), in the reader's language.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
+
+from .problems import Message, render_message
+
+HISTORY_MESSAGES = {
+    "import_row": Message(_("Import #%(job)s row %(row)s")),
+    "revert_row": Message(_("Revert of import #%(job)s row %(row)s")),
+    "api_key": Message(_("API key %(name)s")),
+    "demo_data": Message(_("Demo data")),
+    "holder_added": Message(_("Holder %(email)s added.")),
+    "holder_removed": Message(_("Holder %(email)s removed.")),
+}
+
+
+def coded(code: str, **params: object) -> str:
+    """A history source or reason as stored: its code and parameters, in no language."""
+    return json.dumps({"code": code, "params": params}, ensure_ascii=False)
+
+
+def stored_text(stored: str | None) -> str:
+    """A stored source or reason in the active language; plain text (a username, a label
+    stored before codes) reads as it is."""
+    if not stored or not stored.startswith("{"):
+        return stored or ""
+    try:
+        entry = json.loads(stored)
+        return render_message(entry["code"], entry["params"], messages=HISTORY_MESSAGES)
+    except (ValueError, KeyError, TypeError):
+        return stored
 
 
 class Channel(models.TextChoices):

@@ -65,7 +65,12 @@ class Account(models.Model):
     # to detect accounts changed by someone else in between.
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords(bases=[HistoricalChangeSource], excluded_fields=["version"])
+    history = HistoricalRecords(
+        bases=[HistoricalChangeSource],
+        excluded_fields=["version"],
+        # Holds a coded reason (accounts.history.coded), e-mail included: longer than 100.
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     objects = AccountQuerySet.as_manager()
 

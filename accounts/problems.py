@@ -31,13 +31,35 @@ class Message:
     defaults: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     def render(self, params: Mapping[str, object]) -> str:
+        return str(self.text) % self.values(params)
+
+    def values(self, params: Mapping[str, object]) -> dict[str, object]:
+        """The parameters as the text shows them: numbers in the active locale."""
         from .display import plain_number  # display shows documents with rules' masks
 
         values = {**self.defaults, **params}
         for name in self.numbers:
             if name in values:
                 values[name] = plain_number(str(values[name]))
-        return str(self.text) % values
+        return values
+
+
+@dataclass(frozen=True)
+class CountedMessage(Message):
+    """A message whose wording follows a count (``1 row``, ``2 rows``): ``text`` is an
+    ``ngettext_lazy(singular, plural)``, its form chosen when read from the ``count``
+    parameter, which is shown as a number in the active locale."""
+
+    count: str = "count"
+
+    def render(self, params: Mapping[str, object]) -> str:
+        # A lazy ngettext given the number alone returns that number's form, unformatted.
+        wording = self.text % int(params[self.count])  # type: ignore[operator]
+        return str(wording) % self.values(params)
+
+    def values(self, params: Mapping[str, object]) -> dict[str, object]:
+        count = formats.number_format(int(params[self.count]), force_grouping=True)
+        return {**super().values(params), self.count: count}
 
 
 class StaleVersionMessage(Message):
@@ -45,14 +67,15 @@ class StaleVersionMessage(Message):
 
     def render(self, params: Mapping[str, object]) -> str:
         from .display import account_value_text
-        from .history import HISTORY_CHANNELS
+        from .history import HISTORY_CHANNELS, stored_text
         from .models import Account
 
-        who = str(params.get("user") or params.get("source") or gettext("someone"))
+        source = stored_text(str(params.get("source") or ""))
+        who = str(params.get("user") or source or gettext("someone"))
         # History's channels: an import's revert among them.
         through = str(dict(HISTORY_CHANNELS)[params["channel"]])
-        if params.get("source") and params["source"] != who:
-            through = f"{through} ({params['source']})"
+        if source and source != who:
+            through = f"{through} ({source})"
         when = timezone.localtime(datetime.fromisoformat(str(params["when"])))
         differences = [
             gettext("%(field)s is now %(theirs)s (yours: %(yours)s).")

@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .changes.records import WRITABLE_FIELDS, AccountValues, StoredAccount
+from .history import stored_text
 from .models import Account, AccountStatus, DocumentType
 from .rules import can_be_stored
 
@@ -146,6 +147,11 @@ class HistoryEntry:
     @property
     def is_creation(self) -> bool:
         return self.record.history_type == "+"
+
+    @property
+    def reason(self) -> str:
+        """What a change without changed fields did (a holder added or removed)."""
+        return stored_text(self.record.history_change_reason)
 
 
 def account_history(*, account: Account, limit: int = 100) -> list[HistoryEntry]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.display import account_value_text
 
-from .messages import render_row_message
+from .messages import render_note, render_row_message
 
 
 class ImportJob(models.Model):
@@ -69,7 +69,8 @@ class ImportJob(models.Model):
     fingerprint = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     delimiter = models.CharField(_("delimiter"), max_length=1, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    # How the file was read, as imports.messages.Note codes and parameters: worded when read.
+    notes = models.JSONField(_("notes"), default=list, blank=True)
 
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.UPLOADED
@@ -237,6 +238,11 @@ class ImportJob(models.Model):
             error_rows=self.error_count + self.conflict_count,
             warnings=self.warning_count,
         )
+
+    @property
+    def note_texts(self) -> list[str]:
+        """The notes in the active language."""
+        return [render_note(note) for note in self.notes]
 
     @property
     def delimiter_name(self) -> str:

@@ -16,9 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
 from accounts.amounts import (
     DecimalMark,
     Example,
@@ -29,6 +26,7 @@ from accounts.amounts import (
 )
 
 from . import columns, reader
+from .messages import Note
 from .spreadsheets.cells import NumberCell
 
 # Every template column holding an amount, read-only ones included: an exported file's
@@ -148,94 +146,50 @@ class NumberStyleDecision:
     def basis(self) -> StyleBasis:
         return self.style.basis
 
-    def note(self) -> str:
-        """What was decided and why, for the job's notes ("" for a file without amounts)."""
+    def notes(self) -> tuple[Note, ...]:
+        """What was decided and why, for the job's notes (none for a file without amounts)."""
         evidence = self.evidence
         if not (evidence.point_cells or evidence.comma_cells or evidence.ambiguous_cells):
-            return ""
+            return ()
         basis = self.basis
         if basis is StyleBasis.MIXED:
-            return _(
-                "Amounts: this file writes some with a decimal point (row %(point_row)s: "
-                "“%(point)s”) and others with a decimal comma (row %(comma_row)s: "
-                "“%(comma)s”). Each is read as written; one that reads differently each way, "
-                "such as 1.500, is refused."
-            ) % {
-                "point_row": evidence.point_example.row_number,
-                "point": evidence.point_example.text,
-                "comma_row": evidence.comma_example.row_number,
-                "comma": evidence.comma_example.text,
-            }
+            point, comma = evidence.point_example, evidence.comma_example
+            return (
+                Note(
+                    "amounts_mixed",
+                    {
+                        "point_row": point.row_number,
+                        "point": point.text,
+                        "comma_row": comma.row_number,
+                        "comma": comma.text,
+                    },
+                ),
+            )
         if basis is StyleBasis.CELLS:
             point = self.mark is DecimalMark.POINT
             example = evidence.point_example if point else evidence.comma_example
-            count = evidence.point_cells if point else evidence.comma_cells
             params = {
-                "count": count,
+                "count": evidence.point_cells if point else evidence.comma_cells,
                 "row": example.row_number,
                 "column": example.column,
                 "example": example.text,
             }
-            if point:
-                return ngettext(
-                    "Amounts: read with a decimal point (1,500.00 is fifteen hundred): "
-                    "%(count)s cell can only be read that way, “%(example)s” (row %(row)s, "
-                    "%(column)s).",
-                    "Amounts: read with a decimal point (1,500.00 is fifteen hundred): "
-                    "%(count)s cells can only be read that way, such as “%(example)s” "
-                    "(row %(row)s, %(column)s).",
-                    count,
-                ) % params
-            return ngettext(
-                "Amounts: read with a decimal comma (1.500,00 is fifteen hundred): %(count)s "
-                "cell can only be read that way, “%(example)s” (row %(row)s, %(column)s).",
-                "Amounts: read with a decimal comma (1.500,00 is fifteen hundred): %(count)s "
-                "cells can only be read that way, such as “%(example)s” (row %(row)s, "
-                "%(column)s).",
-                count,
-            ) % params
+            return (Note("amounts_point_cells" if point else "amounts_comma_cells", params),)
         if basis is StyleBasis.CONVENTION:
-            if self.mark is DecimalMark.COMMA:
-                note = _(
-                    "Amounts: read with a decimal comma (1.500 is fifteen hundred), as Excel "
-                    "writes semicolon-separated files in Spanish and Portuguese; no amount "
-                    "in the file shows it for certain."
-                )
-            else:
-                note = _(
-                    "Amounts: read with a decimal point (1,500 is fifteen hundred), as Excel "
-                    "writes comma-separated files in languages with decimal points; no "
-                    "amount in the file shows it for certain."
-                )
+            comma = self.mark is DecimalMark.COMMA
+            notes = [Note("amounts_comma_convention" if comma else "amounts_point_convention")]
         else:
-            note = _(
-                "Amounts: nothing in the file shows whether it uses decimal points or "
-                "decimal commas."
-            )
+            notes = [Note("amounts_style_unknown")]
         if evidence.ambiguous_cells:
             params = {
                 "count": evidence.ambiguous_cells,
                 "example": evidence.ambiguous_example.text,
                 "row": evidence.ambiguous_example.row_number,
             }
-            if basis is StyleBasis.CONVENTION:
-                note += " " + ngettext(
-                    "%(count)s amount, “%(example)s” (row %(row)s), can be read two ways: it "
-                    "is read as thousands, with a warning if that contradicts the file's format.",
-                    "%(count)s amounts, such as “%(example)s” (row %(row)s), can be read two "
-                    "ways: they are read as thousands, with a warning where that contradicts "
-                    "the file's format.",
-                    evidence.ambiguous_cells,
-                ) % params
-            else:
-                note += " " + ngettext(
-                    "%(count)s amount, “%(example)s” (row %(row)s), can be read two ways: it "
-                    "is read as thousands and listed as a warning.",
-                    "%(count)s amounts, such as “%(example)s” (row %(row)s), can be read two "
-                    "ways: they are read as thousands and listed as warnings.",
-                    evidence.ambiguous_cells,
-                ) % params
-        return note
+            checked = basis is StyleBasis.CONVENTION
+            code = "amounts_ambiguous_checked" if checked else "amounts_ambiguous_warned"
+            notes.append(Note(code, params))
+        return tuple(notes)
 
 
 def decide_number_style(

@@ -32,6 +32,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from . import columns, door, spreadsheets
+from .messages import Note
 from .rejections import FileRejected
 
 CHUNK_SIZE = 1024 * 1024
@@ -61,7 +62,7 @@ class FileFormat:
     # Excel in es/pt locales writes `;` files with decimal commas: 1.500,00.
     decimal_comma: bool
     line_count: int
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Note, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -183,11 +184,11 @@ def _suggestion(header: str) -> str:
     return close[0] if close else ""
 
 
-def _map_header(header: list[str]) -> tuple[tuple[str | None, ...], dict[str, str], list[str]]:
+def _map_header(header: list[str]) -> tuple[tuple[str | None, ...], dict[str, str], list[Note]]:
     fields_by_position: list[str | None] = []
     header_by_field: dict[str, str] = {}
     position_by_field: dict[str, int] = {}
-    notes: list[str] = []
+    notes: list[Note] = []
     writable = set(columns.writable_field_names())
     door.check_header(header, _column_letter)
     for position, cell in enumerate(header):
@@ -197,7 +198,7 @@ def _map_header(header: list[str]) -> tuple[tuple[str | None, ...], dict[str, st
             continue
         if name.lower() == ERRORS_COLUMN.lower():
             fields_by_position.append(None)
-            notes.append(_("The Errors column of an error report was ignored."))
+            notes.append(Note("errors_column_ignored"))
             continue
         field_name = columns.match_header(name)
         if field_name is None and "@" in name:
@@ -269,21 +270,15 @@ def inspect_file(open_binary, *, size: int) -> FileFormat:
     header = _header_cells(header_line, delimiter)
     fields_by_position, header_by_field, notes = _map_header(header)
     if delimiter == ";":
-        notes.insert(
-            0,
-            _(
-                "Semicolon-separated file (as Excel saves it in Spanish or Portuguese): read "
-                "with decimal commas, so 1.500,00 is 1500.00 and 0,05 is 0.05."
-            ),
-        )
+        notes.insert(0, Note("semicolon_separated"))
     elif delimiter == "\t":
-        notes.insert(0, _("Tab-separated file: read with tabs between the columns."))
+        notes.insert(0, Note("tab_separated"))
     if found.name == "cp1252":
-        notes.append(_("The file is not UTF-8: it was read as Windows-1252 (Excel's ANSI)."))
+        notes.append(Note("read_as_cp1252"))
     elif found.name == "utf-16":
-        notes.append(_("The file is UTF-16 (Excel's Unicode text): read as such."))
+        notes.append(Note("read_as_utf16"))
     elif found.name == "utf-32":
-        notes.append(_("The file is UTF-32: read as such."))
+        notes.append(Note("read_as_utf32"))
     return FileFormat(
         encoding=found.name,
         delimiter=delimiter,
@@ -310,7 +305,7 @@ def _inspect_workbook(binary: BinaryIO) -> FileFormat:
         )
     header = [str(cell) for cell in header]
     fields_by_position, header_by_field, notes = _map_header(header)
-    notes.insert(0, _("The sheet “%(sheet)s” was read.") % {"sheet": sheet.name})
+    notes.insert(0, Note("sheet_read", {"sheet": sheet.name}))
     return FileFormat(
         encoding=sheet.kind,
         delimiter="",

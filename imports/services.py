@@ -29,6 +29,7 @@ from accounts.models import StoreSettings
 from accounts.rules import storable
 
 from . import number_style, pipeline, reader
+from .messages import Note
 from .models import ImportJob, ImportRowError, ImportRowWarning
 
 logger = logging.getLogger(__name__)
@@ -205,14 +206,10 @@ def run_validation(*, job_id: int) -> ImportJob:
             failure_reason=_("Validation stopped on an unexpected error (%(error)s).")
             % {"error": type(error).__name__},
         )
-    notes = job.notes
+    notes = list(job.notes)
     if result.matched_by_document:
-        note = ngettext(
-            "%(count)s row without an Id updates the open account that has the same document.",
-            "%(count)s rows without an Id update the open account that has the same document.",
-            result.matched_by_document,
-        ) % {"count": result.matched_by_document}
-        notes = f"{notes}\n{note}" if notes else note
+        matched = Note("matched_by_document", {"count": result.matched_by_document})
+        notes.append(matched.as_stored())
     updated = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATING).update(
         status=Status.READY_TO_CONFIRM,
         to_create=result.actions[Action.CREATE],
@@ -258,7 +255,7 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
     file_format = reader.inspect_file(open_binary, size=job.file.size)
     job.encoding = file_format.encoding
     job.delimiter = file_format.delimiter
-    job.notes = storable("\n".join(file_format.notes))
+    job.notes = [note.as_stored() for note in file_format.notes]
     job.rows_total = max(file_format.line_count - 1, 1)  # until the rows are counted
     job.save(update_fields=["encoding", "delimiter", "notes", "rows_total"])
     store_settings = StoreSettings.load()
@@ -289,7 +286,7 @@ def _validate(job: ImportJob, on_batch) -> pipeline.ValidationResult:
             _forget_row_problems(job)
             plan_file.seek(0)
             plan_file.truncate()
-            job.notes = "\n".join(filter(None, [job.notes, decision.note()]))
+            job.notes = [*job.notes, *(note.as_stored() for note in decision.notes())]
             job.save(update_fields=["notes"])
             result = validate(decision.style)
         plan_file.seek(0)

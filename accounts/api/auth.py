@@ -17,7 +17,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
 from accounts import rules, selectors
-from accounts.history import ChangeSource, Channel
+from accounts.history import ChangeSource, Channel, coded
 from accounts.models import ApiKey, ApiScope
 from accounts.services import api_token_digest
 
@@ -127,7 +127,7 @@ def _closed_account_of(values: dict[str, object]) -> str | None:
 def change_source(request) -> ChangeSource:
     """How a change made through the API is labelled in the account's history."""
     if isinstance(request.auth, ApiKey):
-        return ChangeSource(channel=Channel.API, label=f"API key {request.auth.name}")
+        return ChangeSource(channel=Channel.API, label=coded("api_key", name=request.auth.name))
     return ChangeSource(
         channel=Channel.API, label=request.user.get_username(), user_id=request.user.pk
     )

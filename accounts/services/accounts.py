@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from accounts import rules
 from accounts.amounts import NumberStyle
@@ -22,7 +21,7 @@ from accounts.changes import (
     ProposedChange,
     find_duplicates,
 )
-from accounts.history import ChangeSource
+from accounts.history import ChangeSource, coded
 from accounts.models import Account, AccountStatus, Holder, StoreSettings
 from accounts.problems import ChangeRefused, Problem
 
@@ -146,9 +145,7 @@ def add_holder(*, account_id: str, email: object, source: ChangeSource) -> Holde
         if account.holders.filter(email=email).exists():
             raise ChangeRefused([Problem("holder_exists", None, {"email": email})])
         holder = Holder.objects.create(account=account, email=email)
-        _record_holder_change(
-            account, source, gettext("Holder %(email)s added.") % {"email": email}
-        )
+        _record_holder_change(account, source, coded("holder_added", email=email))
     return holder
 
 
@@ -158,7 +155,5 @@ def remove_holder(*, account_id: str, holder_id: str, source: ChangeSource) -> H
         account = Account.objects.select_for_update().get(pk=account_id)
         holder = account.holders.get(pk=holder_id)
         holder.delete()
-        _record_holder_change(
-            account, source, gettext("Holder %(email)s removed.") % {"email": holder.email}
-        )
+        _record_holder_change(account, source, coded("holder_removed", email=holder.email))
     return holder

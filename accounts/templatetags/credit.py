@@ -3,12 +3,15 @@
 from django import template
 
 from .. import display
+from ..history import stored_text
 
 register = template.Library()
 
 currency_symbol = register.filter("currency_symbol", display.currency_symbol)
 money = register.filter("money", display.money)
 percent = register.filter("percent", display.percent)
+# A recorded source ("Import #12 row 5", "API key ERP") in the reader's language.
+source_text = register.filter("source_text", stored_text)
 
 
 @register.simple_tag(takes_context=True)

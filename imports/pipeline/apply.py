@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts import selectors
 from accounts.changes import Action, PlannedChange, find_duplicates, find_stale
-from accounts.history import REVERT_CHANNEL, Channel
+from accounts.history import REVERT_CHANNEL, Channel, coded
 from accounts.problems import Problem
 from accounts.services import write_planned_changes
 
@@ -145,17 +144,16 @@ def _apply_batch(
 
 def _write(batch: list[PlannedChange], source: ImportSource) -> None:
     if source.reverts is None:
-        job, channel, label = source.job_id, Channel.IMPORT, _("Import #%(job)s row %(row)s")
+        job, channel, code = source.job_id, Channel.IMPORT, "import_row"
     else:
-        job, channel = source.reverts, REVERT_CHANNEL
-        label = _("Revert of import #%(job)s row %(row)s")
+        job, channel, code = source.reverts, REVERT_CHANNEL, "revert_row"
     with transaction.atomic():
         write_planned_changes(
             batch,
             channel=channel,
             user_id=source.user_id,
             when=timezone.now(),
-            history_source=lambda change: label % {"job": job, "row": change.reference},
+            history_source=lambda change: coded(code, job=job, row=change.reference),
             import_job=job,
         )
 

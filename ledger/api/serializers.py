@@ -17,6 +17,7 @@ from accounts.api.serializers import (
     UtcDateTimeField,
     page_positions,
 )
+from accounts.history import stored_text
 from ledger.models import Invoice, Movement
 
 # A JSON number, or a string holding a plain one: "49.90", "-15". No thousands separators:
@@ -211,7 +212,7 @@ class StatementSerializer(serializers.Serializer):
     def get_doneBy(self, movement: Movement) -> str:
         if movement.user is not None:
             return movement.user.email or movement.user.get_username()
-        return movement.source
+        return stored_text(movement.source)
 
     def get_origin(self, movement: Movement) -> str:
         return STATEMENT_ORIGINS[movement.kind]

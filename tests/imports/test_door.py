@@ -37,7 +37,7 @@ def stored_text(job: ImportJob) -> str:
         f"{error.column}{error.value}{json.dumps(error.params)}"
         for error in job.row_errors.all()
     ]
-    return "".join([job.file_error, job.failure_reason, job.notes, *rows])
+    return "".join([job.file_error, job.failure_reason, json.dumps(job.notes), *rows])
 
 
 def test_utf32_file_with_an_unknown_column_is_rejected_naming_the_column(upload):
@@ -72,7 +72,7 @@ def test_utf32_file_in_either_byte_order_is_imported(upload, confirm, encoding):
     job = confirm(upload(content))
 
     assert job.status == ImportJob.Status.COMPLETED
-    assert "UTF-32" in job.notes
+    assert "The file is UTF-32: read as such." in job.note_texts
     assert Account.objects.get().email == "wide@example.com"
 
 

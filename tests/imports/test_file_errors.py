@@ -4,6 +4,7 @@ import codecs
 
 import pytest
 
+from accounts.history import stored_text
 from accounts.models import Account
 from imports.models import ImportJob
 from tests.factories import valid_cpf
@@ -80,8 +81,8 @@ def test_semicolon_file_from_excel_is_read_with_decimal_commas(upload, confirm):
     assert job.status == ImportJob.Status.READY_TO_CONFIRM, job.file_error
     assert job.delimiter == ";"
     assert job.encoding == "cp1252"
-    assert "Semicolon-separated file" in job.notes
-    assert "Windows-1252" in job.notes
+    assert "Semicolon-separated file" in "\n".join(job.note_texts)
+    assert "Windows-1252" in "\n".join(job.note_texts)
     assert [message for _row, _column, message in row_errors(job)] == [
         "“joão@example.com” is not a valid e-mail address."
     ]
@@ -115,10 +116,13 @@ def test_tab_separated_lf_file_with_quoted_fields_and_blank_lines(upload, confir
     )
     job = confirm(upload(content))
     assert job.status == ImportJob.Status.COMPLETED
-    assert "Tab-separated file" in job.notes
+    assert "Tab-separated file" in "\n".join(job.note_texts)
     assert Account.objects.get(email="a@example.com").document == 'Name, with "comma" and quotes'
     history_sources = set(
-        Account.history.filter(email="b@example.com").values_list("history_source", flat=True)
+        map(
+            stored_text,
+            Account.history.filter(email="b@example.com").values_list("history_source", flat=True),
+        )
     )
     assert history_sources == {f"Import #{job.pk} row 5"}
 

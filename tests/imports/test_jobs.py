@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.history import ChangeSource, Channel
+from accounts.history import ChangeSource, Channel, stored_text
 from accounts.models import Account
 from imports import pipeline, services
 from imports.models import ImportJob
@@ -55,7 +55,7 @@ def test_upload_validates_to_a_preview_and_confirm_applies_it(upload, confirm, m
     assert job.confirmed_by == manager
     assert Account.objects.filter(email__startswith="new").count() == 3
     created = Account.objects.get(email="new0@example.com")
-    assert created.history.get().history_source == f"Import #{job.pk} row 2"
+    assert stored_text(created.history.get().history_source) == f"Import #{job.pk} row 2"
 
 
 def test_confirm_is_refused_twice(upload, confirm, manager):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.history import stored_text
 from accounts.models import Account, AccountStatus
 from imports.models import ImportJob
 from tests.factories import AccountFactory, valid_cnpj, valid_cpf
@@ -82,7 +83,7 @@ def test_each_bad_cell_is_reported_with_its_row_column_and_the_forms_message(upl
     ]
     assert job.error_count == 16
     assert (job.to_create, job.warning_count) == (2, 0)
-    assert "row 2, Tolerance rate" in job.notes
+    assert "row 2, Tolerance rate" in "\n".join(job.note_texts)
     values = dict(job.row_errors.filter(row_number=14).values_list("column", "value"))
     assert values == {"Tolerance rate": "5%"}
 
@@ -180,7 +181,8 @@ def test_duplicates_of_existing_open_accounts_use_the_forms_messages(upload):
     # The second row has no Id but the document of an open account: it updates that account.
     assert (job.to_create, job.to_update) == (0, 1)
     assert job.change_sample[0]["matched_by_document"] is True
-    assert "1 row without an Id updates the open account that has the same document." in job.notes
+    matched = "1 row without an Id updates the open account that has the same document."
+    assert matched in job.note_texts
 
 
 def test_blank_cells_leave_fields_unchanged_and_unchanged_rows_are_counted(upload, confirm):
@@ -210,7 +212,7 @@ def test_blank_cells_leave_fields_unchanged_and_unchanged_rows_are_counted(uploa
         2,
     )
     record = account.history.first()
-    assert (record.history_type, record.history_channel, record.history_source) == (
+    assert (record.history_type, record.history_channel, stored_text(record.history_source)) == (
         "~",
         "import",
         f"Import #{job.pk} row 2",

@@ -71,7 +71,7 @@ def test_xlsx_upload_creates_the_accounts_typed_in_it(upload, confirm):
     )
     assert job.status == ImportJob.Status.READY_TO_CONFIRM, job.file_error
     assert (job.encoding, job.to_create, job.error_count) == ("xlsx", 2, 0)
-    assert "The sheet “Accounts” was read." in job.notes
+    assert "The sheet “Accounts” was read." in "\n".join(job.note_texts)
     job = confirm(job)
     assert job.status == ImportJob.Status.COMPLETED
     assert stored("ana@example.com") == (
@@ -116,7 +116,7 @@ def test_the_sheet_named_like_the_template_is_read_else_the_first(upload):
         name="a.xlsx",
     )
     assert (job.status, job.to_create) == (ImportJob.Status.READY_TO_CONFIRM, 1)
-    assert "The sheet “accounts” was read." in job.notes
+    assert "The sheet “accounts” was read." in "\n".join(job.note_texts)
 
     job = upload(xlsx_bytes([["Read me first"]], sheet="Hoja1"), name="b.xlsx")
     assert job.status == ImportJob.Status.FAILED

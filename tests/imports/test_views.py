@@ -175,7 +175,7 @@ def test_error_report_round_trips_in_the_uploaded_dialect(manager_client, upload
     fixed = fixed.replace(";20;", ";0.2;")
     again = confirm(upload(fixed.encode("utf-8-sig"), name="fixed.csv"))
     assert again.status == ImportJob.Status.COMPLETED, list(again.row_errors.values_list("code"))
-    assert "The Errors column of an error report was ignored." in again.notes
+    assert "The Errors column of an error report was ignored." in "\n".join(again.note_texts)
     assert Account.objects.filter(email__in=["good@example.com", "fine@example.com"]).count() == 2
 
 

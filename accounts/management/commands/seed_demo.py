@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from accounts.demo import demo_accounts
-from accounts.history import ChangeSource, Channel
+from accounts.history import ChangeSource, Channel, coded
 from accounts.models import ApiScope
 from accounts.services import create_api_key, open_account
 from ledger.demo import add_demo_ledger_activity
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         for username, password, group_name in DEMO_USERS:
             user = User.objects.create_user(username=username, password=password)
             user.groups.add(Group.objects.get(name=group_name))
-        source = ChangeSource(channel=Channel.SYSTEM, label="Demo data")
+        source = ChangeSource(channel=Channel.SYSTEM, label=coded("demo_data"))
         accounts = [
             open_account(values=fields, source=source).account
             for fields in demo_accounts(options["accounts"])
