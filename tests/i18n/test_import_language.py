@@ -119,5 +119,5 @@ def test_an_accounts_history_reads_in_the_readers_language_whoever_wrote_it(
     client.cookies["django_language"] = "pt-br"
     page = client.get("/accounts/ana-1/")
     assertContains(page, "Titular dep@example.com adicionado.")
-    assertContains(page, f"Importação nº {job.pk}, linha 4")
+    assertContains(page, f"Importação nº {job.pk} · linha 4")
     assertNotContains(page, "Holder dep@example.com added.")
