@@ -23,7 +23,7 @@ def entries_to_notes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("imports", "0006_money_summary_and_approval"),
+        ("imports", "0007_row_problems_in_page_order"),
     ]
 
     operations = [
