@@ -88,7 +88,7 @@ uploads = st.one_of(text_files(), byte_files())
 
 
 def stored_text(job: ImportJob) -> str:
-    texts = [job.file_error, job.failure_reason, job.notes]
+    texts = [job.file_error, job.failure_reason, json.dumps(job.notes), *job.note_texts]
     for error in job.row_errors.all():
         texts += [error.column, error.value, json.dumps(error.params), error.message]
     return "".join(texts)
