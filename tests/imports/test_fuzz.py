@@ -6,8 +6,9 @@ Issue 10, "every input is cleaned at the door". The fuzzed files mix the templat
 (so the rows are read, not only refused at the header) with cells drawn from every kind of
 character — controls, NUL, lone surrogates escaped as a spreadsheet would, wide characters
 — written in every encoding the reader meets, with and without a byte-order mark, with any
-delimiter and line ending; and plain random bytes behind each BOM. On PostgreSQL (CI runs the
-suite there too) a stored NUL would raise DataError: the test fails on it."""
+delimiter and line ending; plain random bytes behind each BOM; and workbooks (.xlsx) of the
+same cells. On PostgreSQL (CI runs the suite there too) a stored NUL would raise DataError:
+the test fails on it."""
 
 import codecs
 import json
@@ -16,12 +17,14 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from imports import reader, services, tasks
 from imports.models import ImportJob
 from imports.rejections import FileRejected
 from imports.spreadsheets.cells import UnreadableCell
 from tests.imports.conftest import HEADER
+from tests.imports.spreadsheet_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +87,18 @@ def byte_files(draw) -> bytes:
     return bom + draw(st.binary(max_size=300))
 
 
+@st.composite
+def workbooks(draw) -> bytes:
+    """An .xlsx of random cells: a control character a workbook cannot hold as such is
+    written as Excel escapes it (_x0001_), which the reader gives back."""
+    lines = [draw(headers), *draw(rows)]
+    def escape(found) -> str:
+        return f"_x{ord(found.group()):04X}_"
+
+    escaped = [[ILLEGAL_CHARACTERS_RE.sub(escape, cell) for cell in line] for line in lines]
+    return xlsx_bytes(escaped)
+
+
 uploads = st.one_of(text_files(), byte_files())
 
 
@@ -117,11 +132,11 @@ def test_the_reader_refuses_a_file_or_gives_cells_without_unsafe_characters(cont
 
 
 @FUZZ
-@given(content=uploads)
+@given(content=st.one_of(uploads, workbooks()))
 def test_any_upload_ends_in_a_terminal_state_with_a_message_and_the_task_returns(
     content, upload, manager
 ):
-    job = upload(content, name="fuzz.csv")
+    job = upload(content, name="fuzz.xlsx" if content.startswith(b"PK") else "fuzz.csv")
     # The worker's own entry point: it must return, whatever happened to the job.
     tasks.validate_import_job_task.func(job_id=job.pk, language="en")
     job.refresh_from_db()
