@@ -108,7 +108,13 @@ def _fill_scratch_table(cursor, rows: list[tuple]) -> None:
     )
     cursor.execute(f"DELETE FROM {_SCRATCH_TABLE}")  # noqa: S608
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {_SCRATCH_TABLE} FROM STDIN") as copy:
+        # COPY runs on psycopg's own cursor, outside Django's error wrapping: without it a
+        # value the column refuses raised psycopg's DataError, which the import's row-by-row
+        # fallback (catching Django's) never saw, and the whole job failed.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {_SCRATCH_TABLE} FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     else:

@@ -13,7 +13,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DataError
+from django.db import DataError, connection
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
@@ -155,3 +155,26 @@ def test_the_commands_json_counts_what_was_stored_when_a_row_is_refused_at_apply
     assert [error["code"] for error in summary["row_errors"]] == ["row_not_applied"]
     assert Account.objects.count() == 2
     assert set(Account.objects.values_list("credit_limit", flat=True)) == {Decimal("100.00")}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite stores a string of any length"
+)
+def test_a_real_database_refusal_at_apply_rolls_back_only_its_row(upload, confirm):
+    """Should a rule and a column ever drift apart, PostgreSQL's own refusal (not a mock)
+    is the row's error, and the rest of the batch is written in the same transaction."""
+    rows = [
+        ["", "short@example.com", valid_cpf(40), "CPF", "100", "", ""],
+        ["", LONG_EMAIL, valid_cpf(41), "CPF", "100", "", ""],
+        ["", "other@example.com", valid_cpf(42), "CPF", "100", "", ""],
+    ]
+    with mock.patch("accounts.rules.EMAIL_MAX_LENGTH", 400):
+        job = confirm(upload(csv_bytes(rows)))
+
+    assert (job.status, job.created_count, job.conflict_count) == (
+        ImportJob.Status.COMPLETED_WITH_ERRORS, 2, 1
+    )
+    assert [row for row, _column, _message in row_errors(job)] == [3]
+    assert sorted(Account.objects.values_list("email", flat=True)) == [
+        "other@example.com", "short@example.com"
+    ]
