@@ -265,3 +265,18 @@ def test_a_file_name_holding_a_nul_is_stored_with_the_replacement_character(uplo
 
     assert job.original_name == "a\ufffdb.csv"
     assert job.status == ImportJob.Status.READY_TO_CONFIRM
+
+
+
+def test_a_cell_over_one_mebibyte_from_a_spreadsheet_becomes_a_short_unreadable_cell():
+    # .xlsx cells stop at Excel's 32,767 characters; an .ods cell has no such limit.
+    from imports.door import MAX_CELL_CHARACTERS, checked_cells
+
+    fine, long_cell = checked_cells(["fine", "b" * (MAX_CELL_CHARACTERS + 5)])
+
+    assert fine == "fine" and type(fine) is str
+    assert (long_cell.code, long_cell.params) == (
+        "value_too_long",
+        {"length": MAX_CELL_CHARACTERS + 5, "max": MAX_CELL_CHARACTERS},
+    )
+    assert len(long_cell) == 201
