@@ -145,9 +145,14 @@ def test_formulas_are_read_as_their_saved_result_and_one_without_is_a_row_error(
     assert ["Credit limit", "", "1500.00"] in job.change_sample[0]["changes"]
 
 
-def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_read_back_as_a_warning(upload):
+@pytest.mark.parametrize(
+    ("workbook", "name"), [(xlsx_bytes, "numbers.xlsx"), (ods_bytes, "numbers.ods")]
+)
+def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_read_back_as_a_warning(
+    upload, workbook, name
+):
     job = upload(
-        xlsx_bytes(
+        workbook(
             [
                 HEADER,
                 ["", "ana@example.com", int(CPF_WITH_LEADING_ZERO), "CPF", 100, 0, ""],
@@ -158,7 +163,7 @@ def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_read_back_as_a_warn
                 ["", "edu@example.com", 853206198.25, "CPF", 100, 0, ""],
             ]
         ),
-        name="numbers.xlsx",
+        name=name,
     )
     errors = row_errors(job)
     assert [error[:2] for error in errors] == [(3, "Document"), (5, "Document"), (6, "Document")]
