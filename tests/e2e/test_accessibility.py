@@ -178,6 +178,17 @@ def _site(manager) -> list[Visit]:
     return visits
 
 
+def _grant_managers_the_ledger_pages() -> None:
+    """The ledger's data migrations give managers the overview and the invoice actions; a
+    live-server test's flush removed them with the groups."""
+    Group.objects.get(name=STAFF[MANAGER]).permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="ledger",
+            codename__in=["view_credit_overview", "change_invoice"],
+        )
+    )
+
+
 def _log_in_cookie(username: str, live_server_url: str) -> list[dict]:
     if username == ANONYMOUS:
         return []
@@ -231,12 +242,7 @@ def test_every_page_is_usable_by_everyone_who_can_open_it(
     staff = {username: UserFactory(username=username) for username in STAFF}
     for username, group in STAFF.items():
         staff[username].groups.add(Group.objects.get(name=group))
-    Group.objects.get(name=STAFF[MANAGER]).permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="ledger",
-            codename__in=["view_credit_overview", "change_invoice"],
-        )
-    )
+    _grant_managers_the_ledger_pages()
     visits = [visit for visit in _site(staff[MANAGER]) if role in visit.roles]
 
     context = browser.new_context(base_url=live_server.url)
@@ -281,6 +287,7 @@ def test_every_control_is_reached_with_tab_and_shows_where_the_focus_is(
 ):
     settings.TASKS = DATABASE_TASKS
     recreate_staff_groups()
+    _grant_managers_the_ledger_pages()
     manager = UserFactory(username=MANAGER)
     manager.groups.add(Group.objects.get(name=STAFF[MANAGER]))
     context = browser.new_context(
