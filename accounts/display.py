@@ -52,6 +52,12 @@ def money(
     return f"{symbol}\u00a0{text}"
 
 
+def signed_money(value: Decimal | int | str, currency_code: str = "BRL") -> str:
+    """A change of money: `+R$ 1.500,00`, `-R$ 200,00`, and `R$ 0,00` for no change."""
+    number = Decimal(value)
+    return f"+{money(number, currency_code)}" if number > 0 else money(number, currency_code)
+
+
 def percent(fraction: Decimal | int | str | None) -> str:
     """`0.05` → `5%`, `0.125` → `12,5%` in pt-BR."""
     if fraction in (None, ""):

@@ -277,6 +277,30 @@ class StoreSettingsForm(forms.Form):
     my_credits_enabled = forms.BooleanField(
         label=_("Show the My Credits page in the store"), required=False
     )
+    large_increase_percent = DayCountField(
+        label=_("Warn about a raise of (%) or more"),
+        help_text=_("An import's preview warns about a credit limit raised this much, e.g. 200."),
+    )
+    large_decrease_percent = DayCountField(
+        label=_("Warn about a cut of (%) or more"),
+        help_text=_("An import's preview warns about a credit limit cut this much, e.g. 90."),
+    )
+    approval_net_credit = AmountField(
+        label=_("Approval above net new credit"),
+        required=False,
+        help_text=_(
+            "An import (or revert) that adds more credit than this in total waits for another "
+            "manager's approval. Blank: no approval needed."
+        ),
+    )
+    approval_credit_limit = AmountField(
+        label=_("Approval above a credit limit of"),
+        required=False,
+        help_text=_(
+            "An import (or revert) that gives one account a higher credit limit than this "
+            "waits for another manager's approval. Blank: no approval needed."
+        ),
+    )
 
     use_required_attribute = False
 
@@ -307,6 +331,13 @@ class StoreSettingsForm(forms.Form):
                 "max_pre_authorization_growth_rate",
                 "automatic_account_creation_enabled",
                 "my_credits_enabled",
+            ),
+            Fieldset(
+                _("Imports"),
+                "large_increase_percent",
+                "large_decrease_percent",
+                PrependedText("approval_net_credit", currency_symbol(currency_code)),
+                PrependedText("approval_credit_limit", currency_symbol(currency_code)),
             ),
         )
 

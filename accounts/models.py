@@ -170,9 +170,7 @@ class StoreSettings(models.Model):
     reminders_after_due = models.JSONField(_("reminders after the due date"), default=list)
     # An import's preview warns about a credit limit raised by this percentage or more, or
     # cut by this percentage or more (accounts.changes.warnings).
-    large_increase_percent = models.PositiveIntegerField(
-        _("large increase (%)"), default=200
-    )
+    large_increase_percent = models.PositiveIntegerField(_("large increase (%)"), default=200)
     large_decrease_percent = models.PositiveSmallIntegerField(_("large cut (%)"), default=90)
     # Four eyes: an import (or a revert) over either threshold waits for a second manager's
     # approval (imports.approval). Blank: no approval needed.

@@ -112,6 +112,22 @@ class IdentityChangeMessage(Message):
         }
 
 
+class LimitChangeMessage(Message):
+    """A credit limit raised or cut a lot: both amounts in the store currency (``currency``,
+    kept with the warning so that rendering a page of them reads no settings)."""
+
+    def render(self, params: Mapping[str, object]) -> str:
+        from .display import money, plain_number
+
+        currency = str(params["currency"])
+        return str(self.text) % {
+            **params,
+            "old": money(str(params["old"]), currency),
+            "new": money(str(params["new"]), currency),
+            "percent": plain_number(str(params.get("percent", "0"))),
+        }
+
+
 MESSAGES: Mapping[str, Message] = {
     # Reading numbers (rules.parse_amount).
     "not_a_number": Message(_("“%(value)s” is not a number.")),
@@ -242,6 +258,25 @@ MESSAGES: Mapping[str, Message] = {
             "restoring it does not give a valid %(document_type)s. Format the Document column "
             "as Text in the spreadsheet, type the document again with its leading zeros and "
             "save the file."
+        )
+    ),
+    # An import raising or cutting a credit limit a lot (a warning; changes/warnings.py).
+    "credit_limit_large_increase": LimitChangeMessage(
+        _(
+            "This row raises the credit limit of account %(account)s from %(old)s to %(new)s "
+            "(+%(percent)s%%). Check that this is meant."
+        )
+    ),
+    "credit_limit_from_zero": LimitChangeMessage(
+        _(
+            "This row raises the credit limit of account %(account)s from %(old)s to %(new)s. "
+            "Check that this is meant."
+        )
+    ),
+    "credit_limit_large_cut": LimitChangeMessage(
+        _(
+            "This row cuts the credit limit of account %(account)s from %(old)s to %(new)s "
+            "(−%(percent)s%%). Check that this is meant."
         )
     ),
     # An import changing how an existing account is recognised (a warning).

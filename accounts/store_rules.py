@@ -3,12 +3,13 @@ and invoice reminders. Amounts are read by accounts.rules.parse_amount, like eve
 
 import re
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .amounts import NumberStyle
-from .rules import parse_amount
+from .rules import clean_credit_limit, parse_amount
 
 MAX_DAY_COUNT = 365
 MAX_REMINDERS = 10
@@ -45,6 +46,35 @@ def clean_rate(raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN) -> Deci
             _("A rate has at most 4 decimal places, e.g. 0.0125."), code="rate_too_precise"
         )
     return value.quantize(Decimal("0.0001"))
+
+
+def clean_approval_threshold(
+    raw: object, *, style: NumberStyle = NumberStyle.UNKNOWN
+) -> Decimal | None:
+    """An approval threshold (imports.approval): blank for none, else an amount read like a
+    credit limit."""
+    if raw in (None, ""):
+        return None
+    return clean_credit_limit(raw, style=style)
+
+
+def _whole_percent(raw: object, maximum: int, default: int) -> int:
+    if raw in (None, ""):
+        return default
+    value = parse_amount(raw)
+    if value != value.to_integral_value() or not 1 <= value <= maximum:
+        raise ValidationError(
+            _("Enter a whole percentage from 1 to %(max)d."),
+            code="percent_invalid",
+            params={"max": maximum},
+        )
+    return int(value)
+
+
+# From how big a raise, and how big a cut, of a credit limit (in %) an import warns; blank
+# for the usual 200 and 90.
+clean_large_increase_percent = partial(_whole_percent, maximum=100_000, default=200)
+clean_large_decrease_percent = partial(_whole_percent, maximum=100, default=90)
 
 
 def clean_day_count(raw: object) -> int:

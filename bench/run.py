@@ -123,6 +123,7 @@ def reset_tables() -> None:
     """Empty the tables an import writes to, so each method starts from the same state."""
     tables = [
         "imports_importrowerror",
+        "imports_importrowwarning",
         "imports_importjob",
         "accounts_historicalaccount",
         "accounts_account",

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.store_settings",
+                "imports.context_processors.awaiting_approval",
             ],
         },
     },

@@ -176,6 +176,12 @@ class ImportJob(models.Model):
     class RevertRefused(Exception):
         """This job cannot be reverted (a revert, not applied, or reverted already)."""
 
+    class NotYourDecision(Exception):
+        """The uploader of a job awaiting approval may not approve or reject it."""
+
+    class ReasonRequired(Exception):
+        """Rejecting a job awaiting approval needs a reason for its uploader."""
+
     def ensure_status(self, *allowed: str) -> None:
         """The one guard of the state machine: refuse a step from any other status."""
         if self.status not in allowed:
@@ -187,6 +193,10 @@ class ImportJob(models.Model):
     @property
     def is_in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+    @property
+    def is_previewed(self) -> bool:
+        return self.status in self.PREVIEWED
 
     @property
     def is_finished(self) -> bool:
@@ -243,6 +253,13 @@ class ImportJob(models.Model):
     def note_texts(self) -> list[str]:
         """The notes in the active language."""
         return [render_note(note) for note in self.notes]
+
+    @property
+    def review_decision(self) -> str:
+        """"approved", "rejected", or "" for a job no second manager decided on."""
+        if not self.reviewed_at:
+            return ""
+        return "rejected" if self.status == self.Status.REJECTED else "approved"
 
     @property
     def delimiter_name(self) -> str:

@@ -29,6 +29,7 @@ from accounts.models import StoreSettings
 from accounts.rules import storable
 
 from . import number_style, pipeline, reader
+from .approval import approval_reasons
 from .messages import Note
 from .models import ImportJob, ImportRowError, ImportRowWarning
 
@@ -210,8 +211,11 @@ def run_validation(*, job_id: int) -> ImportJob:
     if result.matched_by_document:
         matched = Note("matched_by_document", {"count": result.matched_by_document})
         notes.append(matched.as_stored())
+    reasons = approval_reasons(result.money, StoreSettings.load())
     updated = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATING).update(
-        status=Status.READY_TO_CONFIRM,
+        status=Status.AWAITING_APPROVAL if reasons else Status.READY_TO_CONFIRM,
+        money_summary=result.money.as_json(),
+        approval_reasons=reasons,
         to_create=result.actions[Action.CREATE],
         to_update=result.actions[Action.UPDATE],
         to_close=result.actions[Action.CLOSE],
@@ -370,35 +374,82 @@ def confirm_import_job(
         # Two tabs, or a double click, cannot apply the same file twice: the second one
         # finds the job already importing.
         job.ensure_status(Status.READY_TO_CONFIRM)
-        if job.warning_count and acknowledged_warnings != job.warning_count:
-            raise ImportJob.WarningsNotAcknowledged(
-                ngettext(
-                    "This import has %(count)s warning: check it, then tick the box that says "
-                    "you did, and confirm again.",
-                    "This import has %(count)s warnings: check them, then tick the box that "
-                    "says you did, and confirm again.",
-                    job.warning_count,
-                )
-                % {"count": job.warning_count}
+        _start_applying(job, user, acknowledged_warnings, enqueue=enqueue)
+    return job
+
+
+def _start_applying(job: ImportJob, user, acknowledged_warnings: int, *, enqueue: bool) -> None:
+    """Confirmed (or approved) by ``user``: the job goes on to apply, once its warnings are
+    acknowledged. Called inside the transaction that locked the job."""
+    if job.warning_count and acknowledged_warnings != job.warning_count:
+        raise ImportJob.WarningsNotAcknowledged(
+            ngettext(
+                "This import has %(count)s warning: check it, then tick the box that says "
+                "you did, and confirm again.",
+                "This import has %(count)s warnings: check them, then tick the box that "
+                "says you did, and confirm again.",
+                job.warning_count,
             )
-        job.status = Status.IMPORTING
-        job.confirmed_by = user
-        job.confirmed_at = timezone.now()
-        job.heartbeat_at = job.confirmed_at
-        job.rows_processed = 0
-        job.rows_to_apply = job.to_create + job.to_update + job.to_close
-        job.save(
-            update_fields=[
-                "status",
-                "confirmed_by",
-                "confirmed_at",
-                "heartbeat_at",
-                "rows_processed",
-                "rows_to_apply",
-            ]
+            % {"count": job.warning_count}
         )
-        if enqueue:
-            _enqueue_apply(job)
+    job.status = Status.IMPORTING
+    job.confirmed_by = user
+    job.confirmed_at = timezone.now()
+    job.heartbeat_at = job.confirmed_at
+    job.rows_processed = 0
+    job.rows_to_apply = job.to_create + job.to_update + job.to_close
+    fields = ["status", "confirmed_by", "confirmed_at", "heartbeat_at", "rows_processed"]
+    job.save(update_fields=[*fields, "rows_to_apply", "reviewed_by", "reviewed_at"])
+    if enqueue:
+        _enqueue_apply(job)
+
+
+def _review(job_id: int, user) -> ImportJob:
+    """Lock a job awaiting approval for ``user``'s decision; its uploader may not decide."""
+    job = ImportJob.objects.select_for_update().get(pk=job_id)
+    job.ensure_status(Status.AWAITING_APPROVAL)
+    if user.pk == job.created_by_id:
+        raise ImportJob.NotYourDecision(
+            _(
+                "You uploaded this import: another manager must approve or reject it. You "
+                "can cancel it."
+            )
+        )
+    job.reviewed_by = user
+    job.reviewed_at = timezone.now()
+    return job
+
+
+def approve_import_job(
+    *, job_id: int, user, acknowledged_warnings: int = 0, enqueue: bool = True
+) -> ImportJob:
+    """A second manager approves a job over the store's thresholds: it applies, as if they
+    had confirmed it (their acknowledgement of its warnings included). Raises
+    ImportJob.NotYourDecision for its uploader, and ImportJob.WrongStatus,
+    ImportJob.WarningsNotAcknowledged as confirm_import_job does."""
+    with transaction.atomic():
+        job = _review(job_id, user)
+        _start_applying(job, user, acknowledged_warnings, enqueue=enqueue)
+    return job
+
+
+def reject_import_job(*, job_id: int, user, reason: str) -> ImportJob:
+    """A second manager refuses a job over the store's thresholds, saying why (the uploader
+    reads it on the job page). Nothing is applied. Raises ImportJob.ReasonRequired without a
+    reason, and ImportJob.NotYourDecision, ImportJob.WrongStatus as approving does."""
+    reason = reason.strip()
+    if not reason:
+        raise ImportJob.ReasonRequired(
+            _("Say why you reject this import: the person who uploaded it reads the reason.")
+        )
+    with transaction.atomic():
+        job = _review(job_id, user)
+        job.status = Status.REJECTED
+        job.review_reason = reason
+        job.finished_at = job.reviewed_at
+        job.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "finished_at"]
+        )
     return job
 
 
@@ -485,7 +536,7 @@ def cancel_import_job(*, job_id: int, user) -> ImportJob:
     """Drop a job before it is applied. Raises ImportJob.WrongStatus once importing."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
-        job.ensure_status(Status.UPLOADED, Status.VALIDATING, Status.READY_TO_CONFIRM)
+        job.ensure_status(Status.UPLOADED, Status.VALIDATING, *ImportJob.PREVIEWED)
         job.status = Status.CANCELLED
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
@@ -580,7 +631,8 @@ def fail_abandoned_jobs() -> list[int]:
 def import_file(*, path: Path, user, confirm: bool, accept_warnings: bool = False) -> ImportJob:
     """The command line's import: the same job, validated and (with ``confirm``) applied
     in this process instead of by the worker. A job with warnings is applied only with
-    ``accept_warnings``; otherwise it stays ready to confirm."""
+    ``accept_warnings``; otherwise it stays ready to confirm. A job over the store's approval
+    thresholds stays awaiting approval, as an upload does: a second manager decides."""
     with path.open("rb") as handle:
         job = create_import_job(
             uploaded_file=File(handle, name=path.name), user=user, enqueue=False

@@ -20,7 +20,7 @@ from django.views.generic import ListView
 from accounts.models import StoreSettings
 from accounts.pagination import KeysFirstPaginator
 
-from . import pipeline, selectors, services, spreadsheets, workbooks
+from . import approval, pipeline, selectors, services, spreadsheets, workbooks
 from .downloads import workbook_response
 from .forms import ImportChoiceForm, UploadForm
 from .models import ImportJob
@@ -84,6 +84,8 @@ def _job_context(request, job: ImportJob) -> dict:
     warnings = KeysFirstPaginator(job.row_warnings.order_by("row_number", "id"), 50)
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in selectors.Outcome.LABELS else ""
+    can_import = request.user.has_perm(IMPORT)
+    currency_code = StoreSettings.load().currency_code if job.approval_reasons else ""
     return {
         "job": job,
         "errors_page": errors.get_page(request.GET.get("page")),
@@ -91,9 +93,15 @@ def _job_context(request, job: ImportJob) -> dict:
         "touched_page": _touched_page(job, outcome, request.GET.get("accounts_page")),
         "outcome": outcome,
         "outcome_choices": selectors.Outcome.CHOICES,
-        "can_import": request.user.has_perm(IMPORT),
+        "can_import": can_import,
         "can_revert": request.user.has_perms(REVERT),
         "revert": services.active_revert(job) if job.is_applied and not job.is_revert else None,
+        "money": pipeline.MoneySummary.from_json(job.money_summary) if job.money_summary else None,
+        "approval_reasons": [
+            approval.reason_text(reason, currency_code) for reason in job.approval_reasons
+        ],
+        # Four eyes: whoever uploaded a job awaiting approval sees it, never decides on it.
+        "can_review": can_import and request.user.pk != job.created_by_id,
     }
 
 
@@ -110,7 +118,9 @@ def _touched_page(job: ImportJob, outcome: str, number):
 @permission_required(VIEW, raise_exception=True)
 def job_detail(request, pk: int):
     job = get_object_or_404(
-        ImportJob.objects.select_related("created_by", "confirmed_by", "identical_to", "reverts"),
+        ImportJob.objects.select_related(
+            "created_by", "confirmed_by", "reviewed_by", "identical_to", "reverts"
+        ),
         pk=pk,
     )
     return render(request, "imports/importjob_detail.html", _job_context(request, job))
@@ -136,6 +146,8 @@ def _job_action(request, pk: int, action, done_message: str, **options):
         ImportJob.WrongStatus,
         ImportJob.WarningsNotAcknowledged,
         ImportJob.RevertRefused,
+        ImportJob.NotYourDecision,
+        ImportJob.ReasonRequired,
     ) as refused:
         messages.error(request, str(refused))
         return redirect("imports:job-detail", pk=pk)
@@ -143,18 +155,46 @@ def _job_action(request, pk: int, action, done_message: str, **options):
     return redirect(job)
 
 
-@require_POST
-@permission_required(IMPORT, raise_exception=True)
-def confirm(request, pk: int):
+def _acknowledged_warnings(request) -> int:
     # The "I checked the N warnings" box posts N: a count that no longer matches (the job was
     # checked again meanwhile) confirms nothing.
     acknowledged = request.POST.get("acknowledged_warnings", "")
+    return int(acknowledged) if acknowledged.isdigit() else 0
+
+
+@require_POST
+@permission_required(IMPORT, raise_exception=True)
+def confirm(request, pk: int):
     return _job_action(
         request,
         pk,
         services.confirm_import_job,
         _("Import confirmed: applying the changes."),
-        acknowledged_warnings=int(acknowledged) if acknowledged.isdigit() else 0,
+        acknowledged_warnings=_acknowledged_warnings(request),
+    )
+
+
+@require_POST
+@permission_required(IMPORT, raise_exception=True)
+def approve(request, pk: int):
+    return _job_action(
+        request,
+        pk,
+        services.approve_import_job,
+        _("Import approved: applying the changes."),
+        acknowledged_warnings=_acknowledged_warnings(request),
+    )
+
+
+@require_POST
+@permission_required(IMPORT, raise_exception=True)
+def reject(request, pk: int):
+    return _job_action(
+        request,
+        pk,
+        services.reject_import_job,
+        _("Import rejected: nothing was changed."),
+        reason=request.POST.get("reason", "")[:2000],
     )
 
 
@@ -229,11 +269,13 @@ class ImportJobListView(PermissionRequiredMixin, ListView):
     template_name = "imports/importjob_list.html"
 
     def get_queryset(self):
-        jobs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
+        jobs = ImportJob.objects.select_related("created_by", "reviewed_by").order_by(
+            "-created_at", "-id"
+        )
         status = self.request.GET.get("status", "")
         if status in ImportJob.Status.values:
             jobs = jobs.filter(status=status)
-        return jobs.defer("change_sample", "notes")
+        return jobs.defer("change_sample", "notes", "money_summary")
 
     def get_context_data(self, **kwargs):
         status = self.request.GET.get("status", "")

@@ -28,7 +28,13 @@ from .records import (
     StoredAccount,
 )
 from .seen_keys import SeenKeys
-from .warnings import changes_identity, confirmed_by_someone, doubt_problem, identity_changes
+from .warnings import (
+    changes_identity,
+    confirmed_by_someone,
+    doubt_problem,
+    identity_changes,
+    large_limit_change,
+)
 
 # Distinct values whose rule outcome is remembered (document types, statuses, the store's
 # usual limits and tolerances repeat in every file); unique values cost nothing then.
@@ -255,8 +261,11 @@ class AccountChangePlanner:
             action = Action.CLOSE
         else:
             action = Action.UPDATE
-        if changes_identity(changed) and confirmed_by_someone(proposal):
-            warnings.extend(identity_changes(account_id, before, after, changed, matched))
+        if confirmed_by_someone(proposal):
+            if changes_identity(changed):
+                warnings.extend(identity_changes(account_id, before, after, changed, matched))
+            if action is Action.UPDATE and "credit_limit" in changed:
+                warnings.extend(large_limit_change(account_id, before, after, self.store_settings))
         return PlannedChange(
             proposal.reference,
             action,

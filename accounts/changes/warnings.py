@@ -3,8 +3,12 @@
 The form and the API apply a change at once, so whatever is doubtful there is refused. An
 import is confirmed by someone after its preview, so a doubtful value is kept (with the
 reading the rule chose) and shown as a warning, and so is any change to how an existing
-account is recognised: its e-mail, document or document type.
+account is recognised: its e-mail, document or document type, and a credit limit raised or
+cut by more than the store's percentages (StoreSettings.large_increase_percent,
+large_decrease_percent).
 """
+
+from decimal import Decimal
 
 from accounts.history import Channel
 from accounts.problems import DoubtfulValue, Problem
@@ -57,3 +61,25 @@ def identity_changes(
         for field in IDENTITY_FIELDS
         if field in changed_fields
     ]
+
+
+def large_limit_change(
+    account_id: str, before: AccountValues, after: AccountValues, store_settings
+) -> list[Problem]:
+    """A warning, old → new, for a credit limit raised by the store's large-increase
+    percentage or more (any raise from zero), or cut by its large-cut percentage or more."""
+    old, new = before.credit_limit, after.credit_limit
+    params = {"account": account_id, "old": str(old), "new": str(new)}
+    params["currency"] = store_settings.currency_code
+    if new > old:
+        if not old:
+            return [Problem.warning("credit_limit_from_zero", "credit_limit", params)]
+        if (new - old) * 100 < old * store_settings.large_increase_percent:
+            return []
+        code = "credit_limit_large_increase"
+    else:
+        if (old - new) * 100 < old * store_settings.large_decrease_percent:
+            return []
+        code = "credit_limit_large_cut"
+    percent = (abs(new - old) * 100 / old).quantize(Decimal("1"))
+    return [Problem.warning(code, "credit_limit", {**params, "percent": str(percent)})]

@@ -1,5 +1,6 @@
-"""The store's settings: currency, default credit limit, tolerance on or off, and VTEX's store
-configuration (postponement, rates, reminders)."""
+"""The store's settings: currency, default credit limit, tolerance on or off, VTEX's store
+configuration (postponement, rates, reminders), and what an import warns about or holds for
+a second manager's approval."""
 
 from functools import partial
 
@@ -25,9 +26,17 @@ STORE_SETTING_RULES = {
     "my_credits_enabled": bool,
     "reminders_before_due": store_rules.clean_reminders,
     "reminders_after_due": store_rules.clean_reminders,
+    "large_increase_percent": store_rules.clean_large_increase_percent,
+    "large_decrease_percent": store_rules.clean_large_decrease_percent,
+    "approval_net_credit": store_rules.clean_approval_threshold,
+    "approval_credit_limit": store_rules.clean_approval_threshold,
 }
 # The settings that are amounts, read in the number style of the channel that sends them.
-AMOUNT_RULES = {rules.clean_credit_limit, store_rules.clean_rate}
+AMOUNT_RULES = {
+    rules.clean_credit_limit,
+    store_rules.clean_rate,
+    store_rules.clean_approval_threshold,
+}
 
 
 def update_store_settings(

@@ -9,6 +9,7 @@ register = template.Library()
 
 currency_symbol = register.filter("currency_symbol", display.currency_symbol)
 money = register.filter("money", display.money)
+signed_money = register.filter("signed_money", display.signed_money)
 percent = register.filter("percent", display.percent)
 # A recorded source ("Import #12 row 5", "API key ERP") in the reader's language.
 source_text = register.filter("source_text", stored_text)

@@ -8,7 +8,8 @@ rows / batch size, never with rows:
   problems → ``RowError``s and its warnings → ``RowWarning``s, named by the file's columns;
 - ``validate``: the driver of the preview: batch by batch through one planner, accepted
   changes into the *plan* (``plan_file``, one line per change, with the account's version
-  seen), counts and a sample into a ``ValidationResult`` (``preview``);
+  seen), counts and a sample into a ``ValidationResult`` (``preview``), amounts into its
+  ``MoneySummary`` (``money``);
 - ``apply``: per batch, in one transaction, lock the accounts it updates, hold back rows
   whose account changed since the preview, write the rest through
   accounts.services.write_planned_changes; a unique-index refusal re-runs the planner's
@@ -22,6 +23,7 @@ Nothing here writes an ImportJob: imports.services does, from what these return.
 """
 
 from .apply import ApplyResult, ImportSource, apply_plan
+from .money import LimitChange, MoneySummary
 from .plan_file import read_plan
 from .preview import ValidationResult
 from .report import error_report_rows, failing_rows, joined_messages
@@ -32,6 +34,8 @@ from .validate import validate_file
 __all__ = [
     "ApplyResult",
     "ImportSource",
+    "LimitChange",
+    "MoneySummary",
     "RowError",
     "RowWarning",
     "ValidationResult",

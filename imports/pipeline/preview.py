@@ -7,13 +7,14 @@ from accounts.changes import WRITABLE_FIELDS, Action, BatchPlan, PlannedChange
 from accounts.documents import format_document
 
 from .meaning import template_column
+from .money import MoneySummary
 
 SAMPLE_SIZE = 25
 
 
 @dataclass
 class ValidationResult:
-    """Counts and a sample of one file's preview, returned to imports.services."""
+    """Counts, amounts and a sample of one file's preview, returned to imports.services."""
 
     rows: int = 0
     error_rows: int = 0
@@ -24,14 +25,17 @@ class ValidationResult:
     actions: Counter[Action] = field(default_factory=Counter)
     matched_by_document: int = 0
     sample: list[dict] = field(default_factory=list)
+    money: MoneySummary = field(default_factory=MoneySummary)
 
     def count(self, plan: BatchPlan, *, rows: int, error_rows: int) -> None:
         self.rows += rows
         self.error_rows += error_rows
         actions = self.actions
+        add_money = self.money.add
         for change in plan.accepted:
             action = change.action
             actions[action] += 1
+            add_money(change)
             if change.matched_by_document:
                 self.matched_by_document += 1
             if action != Action.UNCHANGED and self._samples(action):

@@ -31,6 +31,8 @@ def test_manager_reverts_an_import_after_checking_its_preview(page, log_in, tmp_
     )
     go_to_upload(page)
     upload_and_validate(page, upload)
+    # 500 → 2,500 (+400%) is a large raise: a warning to check before confirming.
+    page.get_by_label("I checked the warning").check()
     page.get_by_role("button", name="Confirm import").click()
     run_worker()
     expect(page.locator('[data-status="completed"]')).to_be_visible()

@@ -50,6 +50,28 @@ def test_command_previews_then_applies_and_prints_the_summary_json(tmp_path, man
         "errors": 1,
         "warnings": 0,
         "file_error": None,
+        "money": {
+            "before_total": "0.00",
+            "after_total": "100.00",
+            "net_change": "100.00",
+            "new_credit": "100.00",
+            "new_accounts": 1,
+            "increases_total": "0.00",
+            "increases_count": 0,
+            "decreases_total": "0.00",
+            "decreases_count": 0,
+            "closed_credit": "0.00",
+            "closed_count": 0,
+            "largest_increase": None,
+            "largest_decrease": None,
+            "highest_new_limit": {
+                "account": preview["money"]["highest_new_limit"]["account"],
+                "row": 2,
+                "old": None,
+                "new": "100.00",
+            },
+        },
+        "approval": {"reasons": [], "decision": None, "by": None, "at": None, "reason": None},
         "row_errors": [
             {
                 "row": 3,

@@ -9,7 +9,8 @@ The exit status tells a script what happened (README, "Importing from the comman
 1 the command could not start (no such file or user, no permission); 2 bad arguments;
 3 some rows have errors (with --confirm the others were applied); 4 the file was rejected
 (nothing read); 5 the job has warnings and --accept-warnings was not given, so nothing was
-applied; 6 the job failed. 7 is reserved for a job awaiting a second manager's approval.
+applied; 6 the job failed; 7 the job goes over the store's approval thresholds and awaits
+a second manager's approval in the browser, so nothing was applied.
 """
 
 import json
@@ -31,6 +32,7 @@ class ExitStatus(IntEnum):
     FILE_REJECTED = 4
     WARNINGS_NOT_ACCEPTED = 5
     FAILED = 6
+    AWAITING_APPROVAL = 7
 
 
 def job_summary(job: ImportJob, *, max_rows: int = 1000) -> dict:
@@ -49,6 +51,15 @@ def job_summary(job: ImportJob, *, max_rows: int = 1000) -> dict:
         "errors": counts.error_rows,
         "warnings": counts.warnings,
         "file_error": job.file_error or None,
+        # Amounts as text (exact decimals), as imports.pipeline.money stores them.
+        "money": job.money_summary or None,
+        "approval": {
+            "reasons": job.approval_reasons,
+            "decision": job.review_decision or None,
+            "by": job.reviewed_by.get_username() if job.reviewed_by_id else None,
+            "at": job.reviewed_at.isoformat() if job.reviewed_at else None,
+            "reason": job.review_reason or None,
+        },
         "row_errors": [
             {
                 "row": error.row_number,
@@ -79,6 +90,13 @@ def _outcome(job: ImportJob, *, confirm: bool) -> tuple[int, str]:
         return ExitStatus.FILE_REJECTED, rejected
     if job.status == ImportJob.Status.FAILED:
         return ExitStatus.FAILED, f"Import #{job.pk} failed: {job.failure_reason}"
+    if job.status == ImportJob.Status.AWAITING_APPROVAL:
+        return (
+            ExitStatus.AWAITING_APPROVAL,
+            f"Import #{job.pk} was not applied: it goes over the store's approval thresholds "
+            "(approval.reasons in the JSON summary). Another manager must approve it in the "
+            "browser; it is applied then.",
+        )
     if confirm and job.status == ImportJob.Status.READY_TO_CONFIRM and job.warning_count:
         count = job.warning_count
         return (
