@@ -113,7 +113,8 @@ def may_have_lost_digits(document: str) -> bool:
     """Whether a valid document could be a number a spreadsheet showed in scientific notation
     and then read back (52998224725 → 5.29982E+10 → 52998200000): all its digits after the
     first six significant ones (two or more) are zeros. A real CPF or CNPJ looks like that
-    about once in 10,000, so it is a doubt to look at, never a refusal."""
+    about once in 10,000, so it is a doubt to look at, never a refusal (and only asked of a
+    spreadsheet's number cell: imports.pipeline.meaning)."""
     significant = document.lstrip("0")
     tail = significant[SCIENTIFIC_DIGITS_KEPT:]
     return len(tail) >= 2 and not tail.strip("0")

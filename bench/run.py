@@ -128,22 +128,16 @@ def reset_tables() -> None:
         "accounts_historicalaccount",
         "accounts_account",
     ]
-    existing = set(connection.introspection.table_names())
+    existing = connection.introspection.table_names()
+    # The pipeline's other tables (plans, warnings, lineage) first, whatever their name: they
+    # point at the job, and SQLite checks foreign keys on every DELETE.
+    children = [name for name in existing if name.startswith("imports_") and name not in tables]
     with connection.cursor() as cursor:
-        for table in tables:
-            if table not in existing:
-                continue
+        for table in children + [name for name in tables if name in existing]:
             if connection.vendor == "postgresql":
                 cursor.execute(f"TRUNCATE {table} CASCADE")
             else:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        for table in connection.introspection.table_names():
-            # Plan tables of the import pipeline, whatever their name.
-            if table.startswith("imports_") and table not in tables:
-                if connection.vendor == "postgresql":
-                    cursor.execute(f"TRUNCATE {table} CASCADE")
-                else:
-                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -29,7 +29,7 @@ def rounded_back(number: int) -> str:
     """The number read back after it was shown as 5.29982E+10: its lost digits are zeros.
 
     Not in what_spreadsheets_write: the result may be a valid document, which no rule can
-    tell from a typed one; the import warns about it (a bare number ending in such zeros)."""
+    tell from a typed one; the import warns about it where the cell is a spreadsheet's number."""
     return str(int(Decimal(f"{number:.5E}")))
 
 

@@ -170,22 +170,27 @@ def refuse_documents_typed_as_numbers(
 def doubt_rounded_documents(
     accepted: list[PlannedChange], rows: dict[int, ParsedRow], meaning: RowMeaning
 ) -> list[RowWarning]:
-    """A CPF/CNPJ written as bare digits (a spreadsheet's number) that ends in the zeros a
-    number shown in scientific notation comes back with, and happens to have valid check
-    digits: stored only once someone has looked (a warning), never silently. Only the
-    import asks: a person typing in the form or a client of the API does not round."""
+    """A CPF/CNPJ the spreadsheet stored as a number that ends in the zeros a number shown in
+    scientific notation comes back with (a CSV's 5.29982E+10 opened in Excel is the number
+    52998200000), and happens to have valid check digits: stored only once someone has
+    looked (a warning), never silently. Only for number cells: a document written as text,
+    as most CSV files write it, ends like that about once in 10,000 real CPFs, too often
+    to stop a plain import for."""
     warnings = []
     for change in accepted:
+        row = rows[change.reference]
+        if not row.typed_cells or not isinstance(row.typed_cells.get("document"), NumberCell):
+            continue
         if change.action not in (Action.CREATE, Action.UPDATE):
             continue
-        if "document" not in change.changed_fields:
-            continue
         document = change.after.document
-        if change.after.document_type not in DOCUMENT_LENGTHS or not may_have_lost_digits(document):
+        if (
+            "document" not in change.changed_fields
+            or change.after.document_type not in DOCUMENT_LENGTHS
+            or not may_have_lost_digits(document)
+        ):
             continue
-        cell = rows[change.reference].values.get("document", "")
-        if not (cell.isascii() and cell.isdigit()):
-            continue  # typed with its mask (529.982.000-00): a person wrote every digit
+        cell = row.values.get("document", "")
         warnings.append(
             RowWarning(
                 change.reference,
@@ -195,10 +200,7 @@ def doubt_rounded_documents(
                 document,
                 change.account_id if change.before is not None else "",
                 "document_may_have_lost_digits",
-                {
-                    "value": cell,
-                    "document_type": change.after.document_type,
-                },
+                {"value": cell, "document_type": change.after.document_type},
             )
         )
     return warnings

@@ -1,6 +1,7 @@
 """Ten thousand CPFs and CNPJs, as spreadsheets mangle them, through the real import (as CSV
 text and as .xlsx number cells): no account ever gets a document other than the one that was
-typed unless its row carried a warning that said so."""
+typed unless its row carried a warning that said so (a number cell ending in the zeros of a
+scientific-notation read-back)."""
 
 import random
 
@@ -22,7 +23,7 @@ def test_ten_thousand_mangled_documents_are_stored_as_typed_or_refused(upload, c
         for document in random_documents(rng, document_type, 5000):
             email = f"p{len(rows)}@example.com"
             typed[email] = document
-            cell = rng.choice([*what_spreadsheets_write(document), rounded_back(int(document))])
+            cell = rng.choice(what_spreadsheets_write(document))
             rows.append(["", email, cell, document_type, "", "", ""])
     job = confirm(upload(csv_bytes(rows)))
 

@@ -188,8 +188,8 @@ def test_cpf_typed_as_a_number_that_lost_its_leading_zero_is_read_back_as_a_warn
 
 def test_a_document_number_that_may_have_lost_digits_to_scientific_notation_is_a_warning(upload):
     """10001800000 is a valid CPF, and also what 1.00018E+10 becomes when a spreadsheet reads
-    it back: whoever confirms must compare it with the customer's document. Typed with its
-    mask, every digit was written by a person."""
+    it back: whoever confirms a number cell holding it must compare it with the customer's
+    document. Typed with its mask, or as text, every digit was written by someone."""
     job = upload(
         xlsx_bytes(
             [
@@ -206,6 +206,11 @@ def test_a_document_number_that_may_have_lost_digits_to_scientific_notation_is_a
     )  # fmt: skip
     assert "ends in zeros the way a document does after a spreadsheet" in warning.message
     assert (job.to_create, job.error_count) == (2, 0)
+    # Written as text, as CSV exports write documents, it is a document like any other.
+    csv_job = upload(
+        csv_bytes([HEADER, ["", "caio@example.com", "10001800000", "CPF", "", "", ""]], header=None)
+    )
+    assert (csv_job.to_create, csv_job.warning_count) == (1, 0)
 
 
 @pytest.mark.parametrize(
