@@ -4,6 +4,7 @@ and whatever the worker spoke. The error report is written in the downloader's l
 
 import codecs
 import io
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -43,7 +44,12 @@ def test_a_job_uploaded_in_portuguese_reads_in_spanish_to_a_spanish_speaking_man
     manager, client, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    AccountFactory(pk="ana-1", email="ana@example.com", document=valid_cpf(10))
+    AccountFactory(
+        pk="ana-1",
+        email="ana@example.com",
+        document=valid_cpf(10),
+        credit_limit=Decimal("1000.00"),  # to 1.500,50: +50%, not a large raise's warning
+    )
     job = uploaded_in_portuguese(
         manager, "contas.csv", CSV_WITH_BAD_VALUES, django_capture_on_commit_callbacks
     )
@@ -103,7 +109,12 @@ def test_an_accounts_history_reads_in_the_readers_language_whoever_wrote_it(
     manager, client, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    AccountFactory(pk="ana-1", email="ana@example.com", document=valid_cpf(10))
+    AccountFactory(
+        pk="ana-1",
+        email="ana@example.com",
+        document=valid_cpf(10),
+        credit_limit=Decimal("1000.00"),  # to 1.500,50: +50%, not a large raise's warning
+    )
     client.force_login(manager)
     client.cookies["django_language"] = "en"
     client.post("/accounts/ana-1/holders/add/", {"email": "dep@example.com"})
