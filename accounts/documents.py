@@ -13,6 +13,7 @@ reading is valid, it is refused with the fix: format the column as text, type it
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import mul
 
 from django.core.exceptions import ValidationError
 
@@ -27,9 +28,11 @@ DOCUMENT_SEPARATORS = re.compile(r"[\s./\-]")
 
 def _check_digit(base: str, weights: tuple[int, ...]) -> str:
     # Each character counts as its ASCII code − 48, so the 2026 alphanumeric CNPJ works too.
-    remainder = (
-        sum((ord(char) - 48) * weight for char, weight in zip(base, weights, strict=True)) % 11
-    )
+    # Summed by map() in C, the 48s taken off once: this runs twice per document of every
+    # import row, and a generator here was a fifth of a 100,000-row create.
+    if len(base) != len(weights):
+        raise ValueError(f"a check digit needs {len(weights)} characters, not {len(base)}")
+    remainder = (sum(map(mul, map(ord, base), weights)) - 48 * sum(weights)) % 11
     return "0" if remainder < 2 else str(11 - remainder)
 
 

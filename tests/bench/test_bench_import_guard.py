@@ -7,6 +7,8 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Account, ApiKey
 from accounts.services import create_api_key
+from bench import run
+from imports.models import ImportJob, ImportRowError, ImportRowWarning
 from tests.factories import AccountFactory, UserFactory
 
 
@@ -64,3 +66,20 @@ def test_the_benchmarks_own_accounts_do_not_stop_its_next_run(db):
     AccountFactory.create_batch(2)
 
     assert "Benchmark on" in run_bench()
+
+
+@pytest.mark.django_db(transaction=True)  # PostgreSQL's VACUUM cannot run in a transaction
+def test_reset_between_methods_empties_jobs_with_their_row_errors_and_warnings():
+    """A job with warnings (a repeated upload of the same file has some) must not stop the
+    next method: its rows go before the job they point at."""
+    user = UserFactory(username="bench")
+    job = ImportJob.objects.create(created_by=user, original_name="a.csv", fingerprint="x")
+    ImportRowWarning.objects.create(job=job, row_number=2, code="identity_changed")
+    ImportRowError.objects.create(job=job, row_number=3, code="email_invalid")
+    AccountFactory.create_batch(2)
+
+    run.reset_tables()
+
+    assert not ImportJob.objects.exists()
+    assert not ImportRowWarning.objects.exists()
+    assert not Account.objects.exists()
