@@ -1,4 +1,5 @@
-"""The life of an import job: upload, validate (preview), confirm, apply, cancel, retry.
+"""The life of an import job: upload, validate (preview), confirm, apply, cancel, retry, and
+the revert of an applied one (a job of its own, previewed from the history).
 
 Every status change happens here, and only here is an ImportJob written: the pipeline returns
 what it found. Web views, the background tasks and the ``import_accounts`` command all call

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
+from accounts import selectors
 from accounts.changes import WRITABLE_FIELDS, AccountChangePlanner, Action, Intent, ProposedChange
 from accounts.history import REVERT_CHANNEL, Channel
 from accounts.models import Account, AccountStatus, StoreSettings
@@ -27,7 +28,9 @@ from .plan_file import plan_line, plan_writer
 from .preview import ValidationResult
 from .rows import RowError, RowWarning, batched
 
-# One history row as the revert reads it: its id, the account, who/when/how, and the values.
+# One history row as the revert reads it: its id, the account, the lineage and the values.
+# Who made a later change is read for the conflicts alone (selectors.last_changes): reading
+# every row's user and date would cost more than the rest of the preview.
 _COLUMNS = (
     "history_id",
     "id",
@@ -35,9 +38,6 @@ _COLUMNS = (
     "history_channel",
     "history_row",
     "history_type",
-    "history_user__username",
-    "history_date",
-    "history_source",
     *WRITABLE_FIELDS,
 )
 _VALUES = slice(len(_COLUMNS) - len(WRITABLE_FIELDS), None)
@@ -110,7 +110,6 @@ def _proposals(
         later = history[position + 1 :]
         if later:
             errors.append(_left_alone(row, account_id, "changed_since_import", reverted_job))
-            errors[-1].params.update(_who(later[-1]))
         elif record[5] == "+":
             if account_id in in_use:
                 errors.append(_left_alone(row, account_id, "used_since_import", reverted_job))
@@ -125,6 +124,11 @@ def _proposals(
             new = dict(zip(WRITABLE_FIELDS, record[_VALUES], strict=True))
             changed = {name: old[name] for name in WRITABLE_FIELDS if old[name] != new[name]}
             proposals.append(_proposal(account_id, row, changed))
+    changed_since = [error for error in errors if error.code == "changed_since_import"]
+    if changed_since:
+        who = selectors.last_changes({error.account_id for error in changed_since})
+        for error in changed_since:
+            error.params.update(who[error.account_id])
     return proposals, errors
 
 
@@ -157,16 +161,6 @@ def _left_alone(row: int, account_id: str, code: str, reverted_job: int) -> RowE
     """An account the revert does not touch, and why (a conflict on the job's list)."""
     column = template_column("status") if code == "closure_not_undone" else ""
     return RowError(row, column, account_id, code, {"import": reverted_job}, account_id)
-
-
-def _who(record: tuple) -> dict[str, str]:
-    """Who made a history row's change, when and how (a stale_version problem's params)."""
-    return {
-        "user": record[6] or "",
-        "when": record[7].isoformat(),
-        "channel": record[3],
-        "source": record[8],
-    }
 
 
 def _row_errors(proposal: ProposedChange, problems) -> list[RowError]:
