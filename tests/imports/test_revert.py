@@ -3,12 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts import services as account_services
 from accounts.history import REVERT_CHANNEL, ChangeSource, Channel
-from accounts.models import Account, AccountStatus, Holder
+from accounts.models import Account, AccountStatus, Holder, StoreSettings
 from imports import services
 from imports.models import ImportJob
 from tests.factories import AccountFactory, UserFactory, valid_cpf
@@ -190,3 +191,36 @@ def test_only_staff_who_import_and_close_accounts_may_revert(upload, confirm, vi
     assert response.status_code == 403
     assertNotContains(viewer_client.get(imported.get_absolute_url()), "Revert this import")
     assert not ImportJob.objects.filter(reverts=imported).exists()
+
+
+def test_a_revert_over_an_approval_threshold_waits_for_a_second_manager(
+    upload, confirm, start_revert, manager_client, client, django_capture_on_commit_callbacks
+):
+    account = AccountFactory(credit_limit=Decimal("25000.00"))
+    imported = confirm(upload(csv_bytes([[account.pk, "", "", "", "1000", "", ""]])))
+    StoreSettings.objects.update(approval_credit_limit=Decimal("20000.00"))
+    # Putting the limit back to 25,000 is a new limit above the store's threshold.
+    start_revert(imported)
+    revert = ImportJob.objects.get(reverts=imported)
+    assert revert.status == ImportJob.Status.AWAITING_APPROVAL
+    assert [reason["code"] for reason in revert.approval_reasons] == ["credit_limit"]
+    response = manager_client.post(reverse("imports:approve", args=[revert.pk]), follow=True)
+    assertContains(response, "You uploaded this import: another manager must approve or reject")
+    account.refresh_from_db()
+    assert account.credit_limit == Decimal("1000.00")
+
+    second = UserFactory(username="second")
+    second.groups.add(Group.objects.get(name="Credit managers"))
+    client.force_login(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("imports:approve", args=[revert.pk]),
+            {"acknowledged_warnings": str(revert.warning_count)},
+        )
+    revert.refresh_from_db()
+    account.refresh_from_db()
+    assert (revert.status, revert.reviewed_by, account.credit_limit) == (
+        ImportJob.Status.COMPLETED,
+        second,
+        Decimal("25000.00"),
+    )
