@@ -40,8 +40,13 @@ class PageTiming:
 
 
 def seed(*, accounts: int, jobs: int, job_errors: int, write: Callable[[str], None]) -> None:
-    """Accounts with their opening history row, and import jobs, one with many row errors."""
+    """Import jobs, the newest with many row errors, and accounts opened by the oldest job
+    (each with its history row naming that job and its row, as an import writes it)."""
     user = bench_user()
+    opening_job = _seed_jobs(user, jobs=jobs, job_errors=job_errors, write=write)
+    opening_job.rows_total = opening_job.rows_to_apply = opening_job.rows_processed = accounts
+    opening_job.to_create = opening_job.created_count = accounts
+    opening_job.save()
     with connection.cursor() as cursor:
         started = time.perf_counter()
         # Ids look like the app's (UUID text); every tenth account a CNPJ, every 20th closed.
@@ -64,16 +69,29 @@ def seed(*, accounts: int, jobs: int, job_errors: int, write: Callable[[str], No
             INSERT INTO accounts_historicalaccount (history_channel, history_source, id, email,
                 document_type, document, credit_limit, tolerance, status, balance,
                 pre_authorized_credit, created_at, updated_at, history_date, history_type,
-                history_user_id)
+                history_user_id, history_import, history_row)
             SELECT 'import', 'bench', id, email, document_type, document, credit_limit,
                 tolerance, status, balance, pre_authorized_credit, created_at, updated_at,
-                created_at, '+', %s
+                created_at, '+', %s, %s, 1 + row_number() OVER (ORDER BY created_at DESC, id)
             FROM accounts_account
             """,
-            [user.pk],
+            [user.pk, opening_job.pk],
         )
         seconds = time.perf_counter() - started
         write(f"  seeded {accounts:,} accounts with their history in {seconds:.1f} s")
+    with connection.cursor() as cursor:
+        # As autovacuum leaves a table in production: statistics, and a visibility map that
+        # lets counts read the index alone. VACUUM cannot run in a transaction (a test's).
+        analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        for table in (
+            "accounts_account", "accounts_historicalaccount", "imports_importjob",
+            "imports_importrowerror",
+        ):  # fmt: skip
+            cursor.execute(f"{analyze} {table}")
+
+
+def _seed_jobs(user, *, jobs: int, job_errors: int, write: Callable[[str], None]) -> ImportJob:
+    """The jobs, the newest with ``job_errors`` row errors; returns the oldest."""
     started = time.perf_counter()
     # Jobs and row errors through the ORM (in bulk): their models gain fields often, and the
     # fields' defaults live in Django, not in the database.
@@ -113,15 +131,7 @@ def seed(*, accounts: int, jobs: int, job_errors: int, write: Callable[[str], No
         f"  seeded {jobs:,} import jobs and {job_errors:,} row errors "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    with connection.cursor() as cursor:
-        # As autovacuum leaves a table in production: statistics, and a visibility map that
-        # lets counts read the index alone. VACUUM cannot run in a transaction (a test's).
-        analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-        for table in (
-            "accounts_account", "accounts_historicalaccount", "imports_importjob",
-            "imports_importrowerror",
-        ):  # fmt: skip
-            cursor.execute(f"{analyze} {table}")
+    return ImportJob.objects.order_by("created_at", "id").first()
 
 
 def bench_user():
@@ -153,13 +163,15 @@ def middle_account() -> tuple[str, str, str]:
 
 def pages() -> list[tuple[str, str]]:
     """(name, url) of every page timed: the Accounts list (plain, sorted, filtered, deep),
-    searches, an account in the middle of the table, the import history and the newest job,
-    the one with every row error."""
+    searches, an account in the middle of the table, the import history, the newest job (the
+    one with every row error) and the oldest (the one that opened every account)."""
     account_id, email, document = middle_account()
     job = newest_job_id()
     error_pages = max(1, -(-ImportRowError.objects.filter(job=job).count() // ROW_ERRORS_PER_PAGE))
     accounts = reverse("accounts:list")
     job_page = reverse("imports:job-detail", args=[job])
+    oldest = ImportJob.objects.order_by("created_at", "id").values_list("pk", flat=True).first()
+    opening_job_page = reverse("imports:job-detail", args=[oldest])
     return [
         ("accounts list", accounts),
         ("accounts list, sorted by e-mail", f"{accounts}?sort=email"),
@@ -171,6 +183,7 @@ def pages() -> list[tuple[str, str]]:
         ("import history", reverse("imports:history")),
         ("import history, completed only", f"{reverse('imports:history')}?status=completed"),
         ("job page with every row error", job_page),
+        ("job page that opened every account", opening_job_page),
         ("job page, last page of errors", f"{job_page}?page={error_pages}"),
     ]
 

@@ -31,9 +31,10 @@ def test_seeded_pages_all_answer_with_their_time_and_query_count():
     assert ImportJob.objects.order_by("-created_at").first().row_errors.count() == 130
     lines = {line[:40].strip(): line.split() for line in report.splitlines()}
     for page in ["accounts list", "search by e-mail", "account page", "import history",
-                 "job page with every row error", "job page, last page of errors"]:  # fmt: skip
+                 "job page with every row error", "job page, last page of errors",
+                 "job page that opened every account"]:  # fmt: skip
         assert lines[page][-1] == "ok", report
-        assert 0 < int(lines[page][-2]) <= 12, report  # queries per page
+        assert 0 < int(lines[page][-2]) <= 15, report  # queries per page
 
 
 @pytest.mark.django_db
