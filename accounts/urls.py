@@ -13,7 +13,6 @@ urlpatterns = [
     path("settings/", store_settings.StoreSettingsView.as_view(), name="settings"),
     path("api-keys/", api_keys.api_key_list, name="api-keys"),
     path("api-keys/new/", api_keys.api_key_create, name="api-key-create"),
-    path("api-keys/<int:pk>/created/", api_keys.api_key_created, name="api-key-created"),
     path("api-keys/<int:pk>/revoke/", api_keys.api_key_revoke, name="api-key-revoke"),
     path("accounts/<str:pk>/holders/add/", holders.holder_add, name="holder-add"),
     path(

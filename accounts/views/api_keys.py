@@ -4,15 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import ApiKeyForm
 from accounts.models import ApiKey
-
-# The token is shown once, on the page the creation redirects to; it waits in the session.
-CREATED_KEY_SESSION_NAME = "created_api_key"
 
 
 @permission_required("accounts.manage_api_keys", raise_exception=True)
@@ -34,28 +32,22 @@ def api_key_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            request.session[CREATED_KEY_SESSION_NAME] = {"id": api_key.pk, "token": token}
-            return redirect("accounts:api-key-created", pk=api_key.pk)
+            # The token is in this answer and nowhere else on the server: kept in the session
+            # for a page to show after a redirect, it stayed in django_session whenever that
+            # page was not loaded. A reload offers to send the form again (a second key),
+            # never this token.
+            response = render(
+                request,
+                "accounts/apikey_created.html",
+                {
+                    "api_key": api_key,
+                    "token": token,
+                    "api_url": request.build_absolute_uri("/api/creditcontrol/accounts"),
+                },
+            )
+            add_never_cache_headers(response)
+            return response
     return render(request, "accounts/apikey_form.html", {"form": form})
-
-
-@permission_required("accounts.manage_api_keys", raise_exception=True)
-def api_key_created(request, pk):
-    api_key = get_object_or_404(ApiKey, pk=pk)
-    new_token = request.session.get(CREATED_KEY_SESSION_NAME) or {}
-    if new_token.get("id") != api_key.pk:
-        messages.info(request, _("The token of a key is shown only once, when it is created."))
-        return redirect("accounts:api-keys")
-    del request.session[CREATED_KEY_SESSION_NAME]
-    return render(
-        request,
-        "accounts/apikey_created.html",
-        {
-            "api_key": api_key,
-            "token": new_token["token"],
-            "api_url": request.build_absolute_uri("/api/creditcontrol/accounts"),
-        },
-    )
 
 
 @require_POST
