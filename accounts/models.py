@@ -12,6 +12,16 @@ from simple_history.models import HistoricalRecords
 
 from .history import HistoricalChangeSource
 
+# What decimal(14, 2) holds.
+MAX_MONEY = Decimal("999999999999.99")
+
+
+def money_between(field: str, low: Decimal) -> Q:
+    """A check that an amount column holds a number from ``low`` to MAX_MONEY. The upper bound
+    also keeps NaN out: PostgreSQL's numeric stores 'NaN' and sorts it above every number, so
+    ``>= 0`` alone lets it in."""
+    return Q(**{f"{field}__gte": low, f"{field}__lte": MAX_MONEY})
+
 
 def new_account_id() -> str:
     return str(uuid.uuid4())
@@ -103,6 +113,28 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=Q(tolerance__gte=0) & Q(tolerance__lte=1),
                 name="account_tolerance_between_0_and_1",
+            ),
+            # The rules refuse anything else; these keep out what a bug, a raw SQL fix or
+            # another program writing to the database could store.
+            models.CheckConstraint(
+                condition=money_between("credit_limit", Decimal(0)),
+                name="account_credit_limit_finite",
+            ),
+            models.CheckConstraint(
+                condition=money_between("balance", -MAX_MONEY), name="account_balance_finite"
+            ),
+            models.CheckConstraint(
+                # From minus half a cent, not 0: SQLite adds the ledger's movements as floats
+                # (0.1 + 0.2 - 0.3 < 0). In PostgreSQL's numeric(14, 2) it means >= 0.
+                condition=money_between("pre_authorized_credit", Decimal("-0.005")),
+                name="account_pre_authorized_credit_finite_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AccountStatus.values), name="account_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(document_type__in=DocumentType.values),
+                name="account_document_type_known",
             ),
         ]
         indexes = [
@@ -200,6 +232,10 @@ class StoreSettings(models.Model):
                 condition=Q(large_increase_percent__gte=1)
                 & Q(large_decrease_percent__gte=1, large_decrease_percent__lte=100),
                 name="store_settings_large_change_percents",
+            ),
+            models.CheckConstraint(
+                condition=money_between("default_credit_limit", Decimal(0)),
+                name="store_settings_default_credit_limit_finite",
             ),
         ]
 

@@ -15,10 +15,10 @@ from django.core.validators import EmailValidator, ProhibitNullCharactersValidat
 
 from . import documents
 from .amounts import NumberStyle, read_amount
-from .models import Account, AccountStatus, DocumentType
+from .models import MAX_MONEY, Account, AccountStatus, DocumentType
 from .problems import DoubtfulValue, rule_error
 
-MAX_CREDIT_LIMIT = Decimal("999999999999.99")  # what decimal(14,2) can hold
+MAX_CREDIT_LIMIT = MAX_MONEY
 EMAIL_MAX_LENGTH = Account._meta.get_field("email").max_length
 OTHER_DOCUMENT_MAX_LENGTH = Account._meta.get_field("document").max_length
 # Ids chosen by API callers (and built from documents) must stay usable in a URL path.

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.history import Channel
-from accounts.models import Account
+from accounts.models import Account, money_between
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -79,6 +79,12 @@ class PreAuthorization(models.Model):
         ordering = ["-created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="preauth_value_not_negative"),
+            models.CheckConstraint(
+                condition=money_between("value", Decimal(0))
+                & money_between("original_value", Decimal(0))
+                & money_between("settled_value", Decimal(0)),
+                name="preauth_values_finite_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(refunded_value__gte=0)
                 & Q(refunded_value__lte=models.F("settled_value")),
@@ -148,6 +154,9 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(credit_value__gte=0) & Q(credit_value__lte=models.F("value")),
                 name="invoice_credit_within_value",
+            ),
+            models.CheckConstraint(
+                condition=money_between("value", Decimal(0)), name="invoice_value_finite"
             ),
         ]
         indexes = [
