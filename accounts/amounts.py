@@ -22,6 +22,7 @@ from enum import StrEnum
 from django.utils.formats import get_format
 
 from .problems import DoubtfulValue, rule_error
+from .text import invisible_character_error
 
 
 class DecimalMark(StrEnum):
@@ -237,7 +238,8 @@ def read_amount(text: str, style: NumberStyle, *, decimal_places: int = 2) -> De
     if not written.is_number or written.percent:
         if any(char.isdigit() and not char.isascii() for char in text):
             raise rule_error("non_ascii_digits", value=text)
-        raise rule_error("not_a_number", value=text)
+        # "12​3" looks like 123 to whoever reads "is not a number": name what is there.
+        raise invisible_character_error(text) or rule_error("not_a_number", value=text)
     if not written.ambiguous:
         return written.with_point if written.with_point is not None else written.with_comma
     if style.basis is StyleBasis.PENDING:

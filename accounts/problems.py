@@ -300,6 +300,16 @@ MESSAGES: Mapping[str, Message] = {
             "Type the value again."
         )
     ),
+    "invisible_character": Message(
+        _(
+            "“%(value)s” holds a character nobody can see (%(character)s, character "
+            "%(position)s), which usually comes with a copy from a web page or another "
+            "program. Type the value again."
+        )
+    ),
+    "text_non_ascii_digits": Message(
+        _("“%(value)s” has digits other than 0 to 9: type it again with the digits 0 to 9.")
+    ),
     # Status and ids.
     "invalid_status": Message(_("Unknown status “%(value)s”: use Open or Closed.")),
     "reopen_refused": Message(

@@ -17,6 +17,7 @@ from . import documents
 from .amounts import NumberStyle, read_amount
 from .models import MAX_MONEY, Account, AccountStatus, DocumentType
 from .problems import DoubtfulValue, rule_error
+from .text import check_visible_ascii_digits
 
 MAX_CREDIT_LIMIT = MAX_MONEY
 EMAIL_MAX_LENGTH = Account._meta.get_field("email").max_length
@@ -162,6 +163,7 @@ def clean_document(document_type: str, raw: object, *, required: bool = True) ->
         if required:
             raise rule_error("document_required")
         return ""
+    text = check_visible_ascii_digits(text)
     if document_type == DocumentType.OTHER:
         if len(text) > OTHER_DOCUMENT_MAX_LENGTH:
             raise rule_error("document_too_long", max=OTHER_DOCUMENT_MAX_LENGTH)
@@ -192,10 +194,12 @@ def clean_document(document_type: str, raw: object, *, required: bool = True) ->
 
 
 def clean_email(raw: object) -> str:
-    """Trim and lower-case; the e-mail is required on every channel and must fit its column."""
-    value = str(raw or "").strip().lower()
+    """Trim and lower-case; the e-mail is required on every channel and must fit its column.
+    An invisible character or another script's digit is refused (accounts.text)."""
+    value = str(raw or "").strip()
     if not value:
         raise rule_error("email_required")
+    value = check_visible_ascii_digits(value).lower()
     if len(value) > EMAIL_MAX_LENGTH:
         raise rule_error("email_too_long", length=len(value), max=EMAIL_MAX_LENGTH)
     try:

@@ -401,3 +401,77 @@ def test_a_doubtful_value_is_refused_where_it_applies_at_once_and_a_warning_in_a
         import_services.confirm_import_job(job_id=job.pk, user=manager, acknowledged_warnings=1)
     account = Account.objects.get()
     assert {field: getattr(account, field) for field in doubt.stored} == doubt.stored
+
+
+def hidden_character(value: str, name: str, position: int) -> list[tuple[str, str]]:
+    return [
+        (
+            "invisible_character",
+            f"“{value}” holds a character nobody can see ({name}, character {position}), which "
+            "usually comes with a copy from a web page or another program. Type the value again.",
+        )
+    ]
+
+
+def other_digits(value: str, *, code: str = "text_non_ascii_digits") -> list[tuple[str, str]]:
+    advice = "type it again" if code == "text_non_ascii_digits" else "type the number"
+    return [(code, f"“{value}” has digits other than 0 to 9: {advice} with the digits 0 to 9.")]
+
+
+SOFT_HYPHENED = "ana@exam\u00adple.com"
+WIDE_CPF = "５２９.９８２.２４７-２５"
+# Invisible characters and other scripts' digits: pasted from a web page, a PDF, a phone.
+CHARACTER_CASES = [
+    Case(
+        "a soft hyphen in an e-mail's domain",
+        hidden_character(SOFT_HYPHENED, "U+00AD SOFT HYPHEN", 9),
+        form=("new", new_with(email=SOFT_HYPHENED)),
+        api=("POST", "/accounts", api_new(email=SOFT_HYPHENED)),
+        csv=["", SOFT_HYPHENED, CPF, "CPF", "", "", ""],
+    ),
+    Case(
+        "a zero-width space in an Other document",
+        hidden_character("AB\u200b123", "U+200B ZERO WIDTH SPACE", 3),
+        form=("new", new_with(document="AB\u200b123", document_type="Other")),
+        api=("POST", "/accounts", api_new(document="AB\u200b123", documentType="Other")),
+        csv=["", NEW["email"], "AB\u200b123", "Other", "", "", ""],
+    ),
+    Case(
+        "a CPF in full-width digits",
+        other_digits(WIDE_CPF),
+        form=("new", new_with(document=WIDE_CPF)),
+        api=("POST", "/accounts", api_new(document=WIDE_CPF)),
+        csv=["", NEW["email"], WIDE_CPF, "CPF", "", "", ""],
+    ),
+    Case(
+        "an Other document in Arabic-Indic digits",
+        other_digits("RG ١٢٣"),
+        form=("new", new_with(document="RG ١٢٣", document_type="Other")),
+        api=("POST", "/accounts", api_new(document="RG ١٢٣", documentType="Other")),
+        csv=["", NEW["email"], "RG ١٢٣", "Other", "", "", ""],
+    ),
+    Case(
+        "a limit in full-width digits",
+        other_digits("１２３", code="non_ascii_digits"),
+        form=("edit", {"credit_limit": "１２３"}),
+        api=("PUT", f"/accounts/{ACCOUNT}/creditlimit", '{"value": "１２３"}'),
+        csv=[ACCOUNT, "", "", "", "１２３", "", ""],
+    ),
+    Case(
+        "a limit with a zero-width space",
+        hidden_character("12\u200b3", "U+200B ZERO WIDTH SPACE", 3),
+        form=("new", new_with(credit_limit="12\u200b3")),
+        api=("POST", "/accounts", api_new(creditLimit="12\u200b3")),
+        csv=["", NEW["email"], CPF, "CPF", "12\u200b3", "", ""],
+    ),
+]
+
+
+@pytest.mark.parametrize("channel", ["form", "api", "csv"])
+@pytest.mark.parametrize("case", CHARACTER_CASES, ids=[case.name for case in CHARACTER_CASES])
+def test_invisible_characters_and_other_digits_get_the_same_answer_in_every_channel(
+    case, channel, client, manager, django_capture_on_commit_callbacks
+):
+    test_every_channel_refuses_the_same_input_with_the_same_code_and_message(
+        case, channel, client, manager, django_capture_on_commit_callbacks
+    )

@@ -305,7 +305,50 @@ def test_cnpj_check_digits_agree_with_python_stdnum(base, with_right_digits):
         assert expected
 
 
-def test_non_ascii_digits_are_not_a_cpf():
-    with pytest.raises(ValidationError) as error:
-        rules.clean_document("CPF", "٥٢٩٩٨٢٢٤٧٢٥")
-    assert error.value.code == "cpf_invalid_length"
+HIDDEN = [
+    ("\u00ad", "U+00AD SOFT HYPHEN"),
+    ("\u200b", "U+200B ZERO WIDTH SPACE"),
+    ("\u200d", "U+200D ZERO WIDTH JOINER"),
+    ("\u200f", "U+200F RIGHT-TO-LEFT MARK"),
+    ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ("\u3164", "U+3164 HANGUL FILLER"),
+]
+
+
+@pytest.mark.parametrize(("hidden", "name"), HIDDEN, ids=[name for _char, name in HIDDEN])
+def test_an_invisible_character_in_an_email_a_document_or_an_amount_is_named(hidden, name):
+    for rule, typed in [
+        (rules.clean_email, f"ana@exam{hidden}ple.com"),
+        (lambda raw: rules.clean_document("CPF", raw), f"529.982{hidden}.247-25"),
+        (lambda raw: rules.clean_document("Other", raw), f"PASSPO{hidden}RT X123"),
+        (rules.clean_credit_limit, f"1500{hidden}"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            rule(typed)
+        assert refused.value.code == "invisible_character"
+        assert refused.value.messages == [
+            f"“{typed}” holds a character nobody can see ({name}, character "
+            f"{typed.index(hidden) + 1}), which usually comes with a copy from a web page or "
+            "another program. Type the value again."
+        ]
+
+
+@pytest.mark.parametrize("digits", ["１２３", "١٢٣", "۱۲۳", "१२३"])
+def test_digits_of_other_scripts_are_refused_never_read_as_0_to_9(digits):
+    in_text, in_number = "text_non_ascii_digits", "non_ascii_digits"
+    for rule, typed, code in [
+        (rules.clean_email, f"ana{digits}@example.com", in_text),
+        (lambda raw: rules.clean_document("CPF", raw), f"52998224{digits}", in_text),
+        (lambda raw: rules.clean_document("Other", raw), f"RG {digits}", in_text),
+        (rules.clean_credit_limit, digits, in_number),
+        (rules.clean_tolerance, f"0.{digits}", in_number),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            rule(typed)
+        assert refused.value.code == code, typed
+        assert "digits other than 0 to 9" in refused.value.messages[0]
+
+
+def test_an_accent_pasted_in_two_code_points_is_stored_as_one():
+    assert rules.clean_email("ana@exa\u0301mple.com") == "ana@ex\u00e1mple.com"
+    assert rules.clean_document("Other", "Ce\u0301dula 12") == "C\u00e9dula 12"

@@ -134,7 +134,16 @@ def test_crlf_file_with_quoted_line_break_keeps_spreadsheet_row_numbers(upload):
         b"not-an-email,52998224725,CPF\r\n"
     )
     job = upload(content)
-    assert row_errors(job) == [(3, "Email", "“not-an-email” is not a valid e-mail address.")]
+    assert row_errors(job) == [
+        (
+            2,
+            "Document",
+            "“two\r\nlines” holds a character nobody can see (U+000D CARRIAGE RETURN, "
+            "character 4), which usually comes with a copy from a web page or another program. "
+            "Type the value again.",
+        ),
+        (3, "Email", "“not-an-email” is not a valid e-mail address."),
+    ]
 
 
 def test_file_without_its_header_row_is_told_to_add_it(upload):
