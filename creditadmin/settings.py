@@ -282,6 +282,9 @@ SPECTACULAR_SETTINGS = {
 
 # Key of the HMAC that API tokens are stored as; changing it invalidates every API key.
 API_TOKEN_HMAC_KEY = os.environ.get("API_TOKEN_HMAC_KEY", "") or SECRET_KEY
+# Seconds a server process remembers an API key it looked up (0: look it up on every call).
+# A key revoked in another process keeps working for at most this long.
+API_KEY_CACHE_SECONDS = int(os.environ.get("API_KEY_CACHE_SECONDS", "5"))
 
 # Upper bound for an uploaded CSV, checked before the file is read.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

@@ -19,7 +19,7 @@ from rest_framework.permissions import BasePermission
 from accounts import rules, selectors
 from accounts.history import ChangeSource, Channel, coded
 from accounts.models import ApiKey, ApiScope
-from accounts.services import api_token_digest
+from accounts.services import api_token_digest, find_api_key
 
 APP_KEY_HEADER = "X-VTEX-API-AppKey"
 APP_TOKEN_HEADER = "X-VTEX-API-AppToken"  # noqa: S105 (a header name)
@@ -47,7 +47,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 f"Send both {APP_KEY_HEADER} and {APP_TOKEN_HEADER}."
             )
-        api_key = ApiKey.objects.filter(app_key=app_key[:64]).first()
+        api_key = find_api_key(app_key[:64])
         digest = api_token_digest(app_token)
         if api_key is None or not hmac.compare_digest(digest, api_key.token_digest):
             raise exceptions.AuthenticationFailed("Invalid AppKey or AppToken.")
@@ -56,6 +56,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+            api_key.last_used_at = now  # the remembered key too: one write a minute
         # No staff member is behind a key: request.user stays anonymous (so the history
         # names no user) and request.auth carries the key.
         return (AnonymousUser(), api_key)

@@ -14,7 +14,7 @@ from .accounts import (
     remove_holder,
     save_change,
 )
-from .api_keys import api_token_digest, create_api_key, revoke_api_key
+from .api_keys import api_token_digest, create_api_key, find_api_key, revoke_api_key
 from .bulk import write_planned_changes
 from .store_settings import update_store_settings
 
@@ -25,6 +25,7 @@ __all__ = [
     "change_account",
     "close_account",
     "create_api_key",
+    "find_api_key",
     "open_account",
     "remove_holder",
     "revoke_api_key",

@@ -1,8 +1,10 @@
-"""API keys: created with a token shown once (only its keyed digest is stored), revoked."""
+"""API keys: created with a token shown once (only its keyed digest is stored), found for
+each API call, revoked."""
 
 import hashlib
 import hmac
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -19,6 +21,28 @@ def api_token_digest(token: str) -> str:
     return hmac.new(
         settings.API_TOKEN_HMAC_KEY.encode(), token.encode(), hashlib.sha256
     ).hexdigest()
+
+
+# The key lookup was 43% of a GET /accounts/{id} (issue 10): every call costs a query for a
+# row that hardly ever changes. Each process remembers the keys it found for
+# API_KEY_CACHE_SECONDS; revoking forgets the key here at once, and other processes within
+# that time. Only keys that exist are remembered, so unknown AppKeys cannot fill it.
+_found_keys: dict[str, tuple[float, ApiKey]] = {}
+MAX_REMEMBERED_KEYS = 1000
+
+
+def find_api_key(app_key: str) -> ApiKey | None:
+    """The key with this AppKey (revoked or not), or None."""
+    now = time.monotonic()
+    remembered = _found_keys.get(app_key)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    api_key = ApiKey.objects.filter(app_key=app_key).order_by().first()
+    if api_key is not None and settings.API_KEY_CACHE_SECONDS > 0:
+        if len(_found_keys) >= MAX_REMEMBERED_KEYS:
+            _found_keys.clear()
+        _found_keys[app_key] = (now + settings.API_KEY_CACHE_SECONDS, api_key)
+    return api_key
 
 
 def create_api_key(
@@ -56,6 +80,7 @@ def create_api_key(
 def revoke_api_key(*, api_key_id: int) -> ApiKey:
     """Revoke a key for good; revoking twice keeps the first revocation time."""
     api_key = ApiKey.objects.get(pk=api_key_id)
+    _found_keys.pop(api_key.app_key, None)
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])

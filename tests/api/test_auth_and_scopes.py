@@ -5,11 +5,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Account, ApiScope
-from accounts.services import create_api_key, revoke_api_key
+from accounts.models import Account, ApiKey, ApiScope
+from accounts.services import api_keys, create_api_key, revoke_api_key
 from tests.api.conftest import ALL_SCOPES, API, key_headers
 from tests.factories import AccountFactory
 
@@ -137,6 +139,37 @@ def test_the_token_is_stored_only_as_an_hmac_digest_and_last_use_is_recorded(cli
     client.get(f"{API}/accounts", headers=key_headers(api_key, token))
     api_key.refresh_from_db()
     assert timezone.now() - api_key.last_used_at < timedelta(seconds=5)
+
+
+def key_queries(client, api_key, token) -> tuple[int, list[str]]:
+    """A read's status code and the queries it made on the API keys table."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{API}/accounts", headers=key_headers(api_key, token))
+    return response.status_code, [
+        query["sql"].split()[0] for query in queries if "accounts_apikey" in query["sql"]
+    ]
+
+
+def test_a_key_is_remembered_for_a_few_seconds_and_a_revocation_here_counts_at_once(
+    client, db, settings, monkeypatch
+):
+    settings.API_KEY_CACHE_SECONDS = 5
+    clock = [1000.0]
+    monkeypatch.setattr(api_keys.time, "monotonic", lambda: clock[0])
+    api_key, token = create_api_key(name="ERP", scopes=["read"])
+
+    assert key_queries(client, api_key, token) == (200, ["SELECT", "UPDATE"])
+    assert key_queries(client, api_key, token) == (200, [])  # no query: remembered
+    # Revoked by another server process: this one learns it within API_KEY_CACHE_SECONDS.
+    ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+    assert key_queries(client, api_key, token) == (200, [])
+    clock[0] += 5
+    assert key_queries(client, api_key, token) == (401, ["SELECT"])
+
+    other_key, other_token = create_api_key(name="CRM", scopes=["read"])
+    assert key_queries(client, other_key, other_token)[0] == 200
+    revoke_api_key(api_key_id=other_key.pk)  # in this process: forgotten at once
+    assert key_queries(client, other_key, other_token) == (401, ["SELECT"])
 
 
 def test_viewer_session_may_read_but_not_write(viewer_client):
