@@ -128,9 +128,10 @@ def job_detail(request, pk: int):
 
 @permission_required(VIEW, raise_exception=True)
 def job_progress(request, pk: int):
-    """The progress card alone, polled by htmx while a worker is busy with the job."""
+    """The progress card, the status badge and the row count, polled by htmx while a worker
+    is busy with the job."""
     job = get_object_or_404(ImportJob, pk=pk)
-    response = render(request, "imports/_importjob_progress.html", {"job": job})
+    response = render(request, "imports/_importjob_progress_poll.html", {"job": job})
     if not job.is_in_progress:
         # The job moved on (preview ready, done, failed): reload the whole page once.
         response["HX-Refresh"] = "true"

@@ -103,13 +103,40 @@ def test_progress_fragment_polls_while_the_job_runs(manager_client, manager):
     page = manager_client.get(job.get_absolute_url())
     assertContains(page, 'http-equiv="refresh"')  # without JavaScript
     assertContains(page, "htmx.min.js")
+    assertContains(page, "about 1,000 rows")
     fragment = manager_client.get(reverse("imports:job-progress", args=[job.pk]))
     assertContains(fragment, "250 of about 1,000 rows")
     assertContains(fragment, 'hx-trigger="every 1s"')
+    # The header's badge and the file's row count follow the job too (htmx out of band).
+    assertContains(fragment, 'id="job-status" hx-swap-oob="true">Validating</span>', html=False)
+    assertContains(fragment, 'id="job-rows" hx-swap-oob="true">about 1,000 rows</dd>')
     assert "HX-Refresh" not in fragment
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.READY_TO_CONFIRM)
     fragment = manager_client.get(reverse("imports:job-progress", args=[job.pk]))
     assert fragment["HX-Refresh"] == "true"
+
+
+def test_before_its_first_batch_a_job_says_it_is_counting_rows(manager_client, manager):
+    job = ImportJob.objects.create(
+        created_by=manager, original_name="a.csv", fingerprint="x", rows_total=0
+    )
+    for status in (ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATING):
+        ImportJob.objects.filter(pk=job.pk).update(status=status)
+        for response in (
+            manager_client.get(job.get_absolute_url()),
+            manager_client.get(reverse("imports:job-progress", args=[job.pk])),
+        ):
+            assertContains(response, "Counting rows…")
+            assertNotContains(response, "0 of about 0")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.IMPORTING,
+        confirmed_at=job.created_at,
+        rows_total=3,
+        rows_to_apply=1,
+    )
+    fragment = manager_client.get(reverse("imports:job-progress", args=[job.pk]))
+    assertContains(fragment, "0 of 1 row")
+    assertContains(fragment, 'id="job-status" hx-swap-oob="true">Importing</span>')
 
 
 def test_file_error_is_shown_prominently(manager_client, upload):
