@@ -80,7 +80,7 @@ def test_upload_preview_confirm_and_history(manager_client, django_capture_on_co
     assertContains(page, "Completed with errors")
     assertContains(page, '<div class="fs-4 fw-semibold" data-count="closed">1</div>', html=True)
     # The file card still counts the file's 3 data rows, not the 2 rows applied.
-    assertContains(page, '<dt class="col-sm-5">Rows</dt><dd class="col-sm-7">3</dd>', html=True)
+    assertContains(page, '<dd class="col-sm-7" id="job-rows">3</dd>', html=True)
     assert Account.objects.filter(email="new@example.com").exists()
 
     history = manager_client.get(reverse("imports:history"))
