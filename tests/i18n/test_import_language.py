@@ -121,9 +121,14 @@ def test_an_accounts_history_reads_in_the_readers_language_whoever_wrote_it(
     job = uploaded_in_portuguese(
         manager, "contas.csv", CSV_WITH_BAD_VALUES, django_capture_on_commit_callbacks
     )
+    assert job.status == ImportJob.Status.READY_TO_CONFIRM, job.approval_reasons
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("imports:confirm", args=[job.pk]), {"acknowledged_warnings": "1"})
+        confirmed = client.post(
+            reverse("imports:confirm", args=[job.pk]),
+            {"acknowledged_warnings": str(job.warning_count)},
+        )
+    assert confirmed.status_code == 302
     (queued,) = default_task_backend.results
     apply_import_job_task.call(**queued.kwargs)
 
