@@ -19,6 +19,17 @@ register = template.Library()
 FORMATS = {"short": "SHORT_DATETIME_FORMAT", "long": "DATETIME_FORMAT"}
 
 
+def zone_label() -> str:
+    """`São Paulo time`, in the active language."""
+    return _("%(zone)s time") % {"zone": settings.TIME_ZONE_NAME}
+
+
+@register.simple_tag
+def store_zone() -> SafeString:
+    """The store's clock named once, for a column of times (a table heading)."""
+    return format_html('<span class="time-zone">({})</span>', zone_label())
+
+
 @register.filter
 def store_time(value: datetime | None, length: str = "short") -> SafeString | str:
     """`2 Dec 2026, 13:28 (São Paulo time)` in a <time> element; `length` is short or long."""
@@ -29,5 +40,5 @@ def store_time(value: datetime | None, length: str = "short") -> SafeString | st
         '<time datetime="{}">{} <span class="time-zone">({})</span></time>',
         local.isoformat(),
         date_format(local, FORMATS.get(length, FORMATS["short"])),
-        _("%(zone)s time") % {"zone": settings.TIME_ZONE_NAME},
+        zone_label(),
     )

@@ -70,6 +70,7 @@ def test_the_account_page_shows_the_statement_and_every_movement(viewer_client, 
     assert 'id="statement-balance">-R$\u00a0215.00<' in statement
     movements = page.split('id="movement-lines"')[1].split("</table>")[0]
     assert movements.count("<tr") == 1 + customer.movements.count() == 7
+    assert 'When <span class="time-zone">(São Paulo time)</span>' in movements  # times' zone
     assertContains(response, "Credit pre-authorized")
     assertContains(response, "R$\u00a0-200.00".replace("R$\u00a0-", "-R$\u00a0"))  # before
     assertContains(response, "API key Checkout")
