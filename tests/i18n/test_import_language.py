@@ -67,6 +67,8 @@ def test_a_job_uploaded_in_portuguese_reads_in_spanish_to_a_spanish_speaking_man
     assertContains(page, "¿Quiso decir 0,20 = 20 %?")  # Spanish words, Spanish decimal comma
     assertContains(page, "Esta fila cambia el correo electrónico de la cuenta ana-1")
     assertContains(page, "Archivo separado por punto y coma")
+    # The sample of changes: amounts in the store currency with Spanish separators.
+    assertContains(page, "<strong>Credit limit</strong>: R$\u00a01.000,00 → R$\u00a01.500,50")
     for portuguese in ("não é um número", "Esta linha altera", "Arquivo separado"):
         assertNotContains(page, portuguese)
 
