@@ -90,6 +90,7 @@ def _jobs(manager, closing_id: str) -> dict[str, ImportJob]:
     clean = (HEADER, f",limpa@example.com,{valid_cpf(500_000_004)},CPF,800,0,",)
     jobs = {
         "uploaded": _job(manager, *clean, validate=False),
+        "validating": _job(manager, *clean, validate=False),
         "ready_to_confirm": _job(manager, *with_errors),
         "failed_file": _job(manager, "nonsense;header", "1;2"),
         "cancelled": _job(manager, *clean),
@@ -97,6 +98,19 @@ def _jobs(manager, closing_id: str) -> dict[str, ImportJob]:
         "completed_with_errors": _job(manager, *with_errors[:5]),
         "worker_never_started": _job(manager, *clean, validate=False),
     }
+    # Checked halfway: the progress card, the badge and the row count as the poll shows them.
+    ImportJob.objects.filter(pk=jobs["validating"].pk).update(
+        status=ImportJob.Status.VALIDATING, rows_total=400, rows_processed=100,
+        heartbeat_at=timezone.now(),
+    )
+    # Over the store's approval threshold (a limit of 1500): it waits for a second manager.
+    store_settings = StoreSettings.load()
+    store_settings.approval_credit_limit = Decimal("1000")
+    store_settings.save()
+    jobs["awaiting_approval"] = _job(manager, *with_errors)
+    assert jobs["awaiting_approval"].status == ImportJob.Status.AWAITING_APPROVAL
+    store_settings.approval_credit_limit = None
+    store_settings.save()
     import_services.cancel_import_job(job_id=jobs["cancelled"].pk, user=manager)
     import_services.confirm_import_job(job_id=jobs["importing"].pk, user=manager, enqueue=False)
     finished = jobs["completed_with_errors"].pk
