@@ -6,6 +6,7 @@ import codecs
 import io
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -40,16 +41,21 @@ def uploaded_in_portuguese(manager, name: str, content: bytes, capture) -> Impor
     return ImportJob.objects.get(pk=job.pk)
 
 
-def test_a_job_uploaded_in_portuguese_reads_in_spanish_to_a_spanish_speaking_manager(
-    manager, client, settings, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def ana(db, settings):
+    """The account the file's last row changes; the worker's tasks are held, not run."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    AccountFactory(
+    return AccountFactory(
         pk="ana-1",
         email="ana@example.com",
         document=valid_cpf(10),
         credit_limit=Decimal("1000.00"),  # to 1.500,50: +50%, not a large raise's warning
     )
+
+
+def test_a_job_uploaded_in_portuguese_reads_in_spanish_to_a_spanish_speaking_manager(
+    ana, manager, client, django_capture_on_commit_callbacks
+):
     job = uploaded_in_portuguese(
         manager, "contas.csv", CSV_WITH_BAD_VALUES, django_capture_on_commit_callbacks
     )
@@ -108,15 +114,8 @@ def test_a_workbooks_error_report_is_written_in_the_downloaders_language(
 
 
 def test_an_accounts_history_reads_in_the_readers_language_whoever_wrote_it(
-    manager, client, settings, django_capture_on_commit_callbacks
+    ana, manager, client, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    AccountFactory(
-        pk="ana-1",
-        email="ana@example.com",
-        document=valid_cpf(10),
-        credit_limit=Decimal("1000.00"),  # to 1.500,50: +50%, not a large raise's warning
-    )
     client.force_login(manager)
     client.cookies["django_language"] = "en"
     client.post("/accounts/ana-1/holders/add/", {"email": "dep@example.com"})
