@@ -36,18 +36,24 @@ class Outcome:
     LABELS = dict(CHOICES)
 
 
+class _LabelledOutcome:
+    """An outcome code worded for the reader (created, updated, closed, …)."""
+
+    outcome: str
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome.LABELS[self.outcome])
+
+
 @dataclass(frozen=True)
-class TouchedAccount:
+class TouchedAccount(_LabelledOutcome):
     """One account an import touched: the file's row, the account and what happened to it."""
 
     row_number: int
     account_id: str
     email: str
     outcome: str
-
-    @property
-    def outcome_label(self) -> str:
-        return str(Outcome.LABELS[self.outcome])
 
 
 def _history_outcome(*, of_revert: bool) -> Case:
@@ -110,16 +116,12 @@ def as_touched(rows) -> list[TouchedAccount]:
 
 
 @dataclass(frozen=True)
-class AccountImport:
+class AccountImport(_LabelledOutcome):
     """An import that touched an account: the job, the row and what it did."""
 
     job: ImportJob
     row_number: int
     outcome: str
-
-    @property
-    def outcome_label(self) -> str:
-        return str(Outcome.LABELS[self.outcome])
 
 
 def imports_touching(*, account_id: str) -> list[AccountImport]:
